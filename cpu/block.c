@@ -1,0 +1,261 @@
+/*
+ * block.c - the decoded-block cache and the block interpreter.
+ * See block.h for the keying and invalidation rules.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cpu/block.h"
+#include "cpu/sem.h"
+#include "cpu/trace.h"
+#include "machine/memmap.h"
+
+#define BC_HASH_BITS 15
+#define BC_HASH (1u << BC_HASH_BITS)
+#define BC_ARENA (16u << 20)
+#define BLOCK_BYTES(n) (sizeof(struct block) + (size_t)(n) * sizeof(struct insn))
+
+struct block_cache {
+    struct block *hash[BC_HASH];
+    uint8_t *arena;
+    size_t used;
+    uint32_t *page_gen;
+    uint32_t npages;
+    struct block *scratch;       /* uncached single-instruction block */
+    uint32_t cur_page;           /* physical page of the running block, or ~0 */
+};
+
+int block_cache_init(struct cpu *c)
+{
+    struct block_cache *bc = calloc(1, sizeof(*bc));
+    if (!bc)
+        return -1;
+    bc->arena = malloc(BC_ARENA);
+    bc->npages = c->mem->ram_size >> PAGE_SHIFT;
+    bc->page_gen = calloc(bc->npages ? bc->npages : 1, sizeof(uint32_t));
+    bc->scratch = malloc(BLOCK_BYTES(1));
+    if (!bc->arena || !bc->page_gen || !bc->scratch) {
+        free(bc->arena);
+        free(bc->page_gen);
+        free(bc->scratch);
+        free(bc);
+        return -1;
+    }
+    bc->cur_page = ~0u;
+    c->bc = bc;
+    return 0;
+}
+
+void block_cache_free(struct cpu *c)
+{
+    struct block_cache *bc = c->bc;
+    if (!bc)
+        return;
+    free(bc->arena);
+    free(bc->page_gen);
+    free(bc->scratch);
+    free(bc);
+    c->bc = NULL;
+}
+
+void block_cache_flush_all(struct cpu *c)
+{
+    struct block_cache *bc = c->bc;
+    memset(bc->hash, 0, sizeof(bc->hash));
+    bc->used = 0;
+    memset(c->mem->code_page, 0, c->mem->ram_size >> PAGE_SHIFT);
+    c->stop_block = 1;
+}
+
+void block_cache_invalidate_page(void *opaque, uint32_t phys_page)
+{
+    struct cpu *c = opaque;
+    struct block_cache *bc = c->bc;
+    uint32_t p = phys_page >> PAGE_SHIFT;
+    if (p < bc->npages) {
+        bc->page_gen[p]++;
+        c->mem->code_page[p] = 0;
+    }
+    c->stats.smc_flushes++;
+    if (p == bc->cur_page)
+        c->stop_block = 1;
+}
+
+static inline uint32_t hash_key(uint32_t phys, int code32)
+{
+    uint32_t h = phys * 0x9E3779B1u ^ (uint32_t)code32;
+    return h >> (32 - BC_HASH_BITS);
+}
+
+static inline uint32_t page_gen(struct block_cache *bc, uint32_t phys)
+{
+    uint32_t p = phys >> PAGE_SHIFT;
+    return p < bc->npages ? bc->page_gen[p] : 0;
+}
+
+/* ---- instruction fetch for the decoder ---- */
+
+struct fetch_ctx {
+    struct cpu *c;
+    uint32_t eip;        /* EIP of the instruction start */
+    uint32_t page_lin;   /* linear page the block is confined to */
+    const uint8_t *page_host;
+    uint32_t page_phys;
+    int first;           /* may fault and cross pages */
+    int crossed;         /* the instruction touched a second page */
+};
+
+static int fetch_byte(void *opaque, unsigned n)
+{
+    struct fetch_ctx *f = opaque;
+    struct cpu *c = f->c;
+    uint32_t off = f->eip + n;
+    if (c->model->gen == CPU_8086 || !c->code32)
+        off = c->model->gen == CPU_8086 ? (off & 0xFFFF) : off;
+    if (c->model->gen != CPU_8086 && off > c->seg[SEG_CS].limit) {
+        if (!f->first)
+            return -1;
+        cpu_raise(c, EX_GP, 0);
+    }
+    uint32_t lin = c->seg[SEG_CS].base + off;
+    if ((lin & ~0xFFFu) == f->page_lin) {
+        if (f->page_host)
+            return f->page_host[lin & 0xFFF];
+        return (int)memmap_read(c->mem, f->page_phys | (lin & 0xFFF), 1);
+    }
+    if (!f->first)
+        return -1;
+    f->crossed = 1;
+    uint32_t phys = cpu_translate(c, lin, 2, c->cpl == 3);
+    return (int)memmap_read(c->mem, phys, 1);
+}
+
+static int decode_at(struct cpu *c, struct fetch_ctx *f, struct insn *i)
+{
+    int r = decode_insn(i, c->code32, c->model->gen, fetch_byte, f);
+    if (r == DEC_TOOLONG && f->first) {
+        if (c->model->gen == CPU_286)
+            return DEC_UD;
+        cpu_raise(c, EX_GP, 0);
+    }
+    return r;
+}
+
+static struct block *build(struct cpu *c, uint32_t lin, uint32_t phys)
+{
+    struct block_cache *bc = c->bc;
+    if (bc->used + BLOCK_BYTES(BLOCK_MAX_INSNS) > BC_ARENA) {
+        block_cache_flush_all(c);
+        c->stop_block = 0;
+    }
+    struct block *b = (struct block *)(bc->arena + bc->used);
+    struct fetch_ctx f = { c, c->eip, lin & ~0xFFFu, memmap_read_page(c->mem, phys & ~0xFFFu),
+                           phys & ~0xFFFu, 1, 0 };
+    b->n = 0;
+    b->bytes = 0;
+    b->phys = phys;
+    b->code32 = c->code32;
+    b->gen = page_gen(bc, phys);
+    for (;;) {
+        struct insn *i = &b->insns[b->n];
+        f.eip = c->eip + b->bytes;
+        int r = decode_at(c, &f, i);
+        if (r == DEC_FETCH || r == DEC_TOOLONG) {
+            if (b->n == 0) {
+                /* cannot happen for the first instruction: fetch faults raise */
+                i->sem = sem_ud;
+                i->len = 1;
+            } else {
+                break;
+            }
+        }
+        if (f.crossed) {
+            /* an instruction spanning two pages runs uncached */
+            struct block *s = bc->scratch;
+            s->n = 1;
+            s->bytes = i->len;
+            s->phys = phys;
+            s->code32 = c->code32;
+            s->gen = ~0u;
+            s->insns[0] = *i;
+            return s;
+        }
+        b->n++;
+        b->bytes = (uint16_t)(b->bytes + i->len);
+        f.first = 0;
+        if (r < 0 || (i->row->attrs & (A_BRANCH | A_STOP)) || b->n == BLOCK_MAX_INSNS)
+            break;
+    }
+    memmap_mark_code(c->mem, phys);
+    /* a block confined to a page whose start crossed nothing: cache it */
+    bc->used += BLOCK_BYTES(b->n);
+    uint32_t h = hash_key(phys, c->code32);
+    b->next = bc->hash[h];
+    bc->hash[h] = b;
+    c->stats.blocks_decoded++;
+    return b;
+}
+
+static struct block *lookup(struct cpu *c)
+{
+    struct block_cache *bc = c->bc;
+    uint32_t eip = c->eip;
+    if (c->model->gen != CPU_8086 && eip > c->seg[SEG_CS].limit)
+        cpu_raise(c, EX_GP, 0);
+    uint32_t lin = c->seg[SEG_CS].base + eip;
+    struct tlb_entry *e = &c->tlb[c->cpl == 3][(lin >> 12) & (TLB_SIZE - 1)];
+    uint32_t phys;
+    if (e->lin_page == (lin >> 12) && (e->perm & TLB_READ))
+        phys = e->phys_page | (lin & 0xFFF);
+    else
+        phys = cpu_translate(c, lin, 2, c->cpl == 3);
+    uint32_t h = hash_key(phys, c->code32);
+    for (struct block *b = bc->hash[h]; b; b = b->next) {
+        if (b->phys == phys && b->code32 == c->code32) {
+            if (b->gen != page_gen(bc, phys))
+                break; /* stale: rebuild */
+            if (c->model->gen != CPU_8086 && eip + b->bytes - 1 > c->seg[SEG_CS].limit)
+                break;
+            if (c->model->gen == CPU_8086 && (eip & 0xFFFF) + b->bytes > 0x10000)
+                break;
+            return b;
+        }
+    }
+    return build(c, lin, phys);
+}
+
+static void exec_block(struct cpu *c, struct block *b, uint64_t limit)
+{
+    struct block_cache *bc = c->bc;
+    bc->cur_page = b->phys >> PAGE_SHIFT;
+    uint32_t ipmask = c->code32 ? 0xFFFFFFFFu : 0xFFFFu;
+    for (unsigned k = 0; k < b->n; k++) {
+        const struct insn *i = &b->insns[k];
+        c->eip_start = c->eip;
+        c->esp_start = c->r[R_ESP];
+        c->eip = (c->eip + i->len) & ipmask;
+        if (c->trace)
+            trace_insn(c, NULL, i->len);
+        i->sem(c, i);
+        c->icount++;
+        if (c->stop_block || c->icount >= limit)
+            break;
+    }
+    bc->cur_page = ~0u;
+}
+
+void block_run(struct cpu *c, uint64_t limit)
+{
+    while (c->icount < limit) {
+        struct block *b = lookup(c);
+        exec_block(c, b, limit);
+        if (c->stop_block || c->halted || (c->eflags & F_TF) || c->dr_active)
+            return;
+    }
+}
+
+void block_exec_one(struct cpu *c)
+{
+    struct block *b = lookup(c);
+    exec_block(c, b, c->icount + 1);
+}

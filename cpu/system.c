@@ -1,0 +1,117 @@
+/*
+ * system.c - control registers, debug-register bookkeeping, model-specific
+ * registers and the time-stamp counter.  MSR numbers per Intel SDM Vol. 4
+ * (P6 family).  Unknown MSRs raise #GP(0), as hardware does.
+ */
+#include "cpu/cpu.h"
+#include "cpu/sem.h"
+
+void cpu_write_cr0(struct cpu *c, uint32_t v)
+{
+    uint32_t old = c->cr0;
+    if (c->model->gen == CPU_286)
+        v = (v & 0xF) | 0xFFF0;
+    else if (c->model->gen == CPU_386)
+        v = (v & (CR0_PG | CR0_PE | CR0_MP | CR0_EM | CR0_TS)) | CR0_ET;
+    else
+        v = (v & (CR0_PG | CR0_CD | CR0_NW | CR0_AM | CR0_WP | CR0_NE | CR0_TS | CR0_EM | CR0_MP | CR0_PE)) | CR0_ET;
+    c->cr0 = v;
+    if ((old ^ v) & (CR0_PG | CR0_WP | CR0_PE))
+        cpu_tlb_flush(c, true);
+    if ((old ^ v) & CR0_PE)
+        cpu_update_mode(c);
+    c->stop_block = 1;
+}
+
+void cpu_write_cr3(struct cpu *c, uint32_t v)
+{
+    c->cr3 = v;
+    cpu_tlb_flush(c, false);
+}
+
+void cpu_write_cr4(struct cpu *c, uint32_t v)
+{
+    uint32_t old = c->cr4;
+    c->cr4 = v & c->model->cr4_mask;
+    if ((old ^ c->cr4) & (CR4_PSE | CR4_PAE | CR4_PGE))
+        cpu_tlb_flush(c, true);
+    c->stop_block = 1;
+}
+
+void cpu_write_dr7(struct cpu *c, uint32_t v)
+{
+    c->dr[7] = (v & 0xFFFF2BFFu) | 0x400;
+    c->dr_active = (c->dr[7] & 0xFF) != 0;
+    c->stop_block = 1;
+}
+
+uint64_t cpu_tsc(struct cpu *c)
+{
+    return c->icount + c->msr.tsc_offset;
+}
+
+int cpu_rdmsr(struct cpu *c, uint32_t idx, uint64_t *val)
+{
+    struct cpu_msrs *m = &c->msr;
+    if (c->model->gen < CPU_PENTIUM)
+        return -1;
+    switch (idx) {
+    case 0x10: *val = cpu_tsc(c); return 0;
+    case 0x17: *val = m->platform_id; return 0;
+    case 0x1B: *val = m->apic_base; return 0;
+    case 0x8B: *val = m->bios_sign_id; return 0;
+    case 0xFE: *val = m->mtrr_cap; return 0;
+    case 0x174: *val = m->sysenter_cs; return 0;
+    case 0x175: *val = m->sysenter_esp; return 0;
+    case 0x176: *val = m->sysenter_eip; return 0;
+    case 0x179: case 0x17A: case 0x17B: *val = 0; return 0; /* machine-check capability/status */
+    case 0x1A0: *val = m->misc_enable; return 0;
+    case 0x2FF: *val = m->mtrr_def_type; return 0;
+    case 0x277: *val = m->pat; return 0;
+    }
+    if (idx >= 0x200 && idx < 0x210) {
+        *val = m->mtrr_var[idx - 0x200];
+        return 0;
+    }
+    if (idx == 0x250 || idx == 0x258 || idx == 0x259 || (idx >= 0x268 && idx <= 0x26F)) {
+        int k = idx == 0x250 ? 0 : idx == 0x258 ? 1 : idx == 0x259 ? 2 : (int)(idx - 0x268) + 3;
+        *val = m->mtrr_fixed[k];
+        return 0;
+    }
+    if (idx >= 0x400 && idx < 0x414) { /* machine-check banks read as zero */
+        *val = 0;
+        return 0;
+    }
+    return -1;
+}
+
+int cpu_wrmsr(struct cpu *c, uint32_t idx, uint64_t v)
+{
+    struct cpu_msrs *m = &c->msr;
+    if (c->model->gen < CPU_PENTIUM)
+        return -1;
+    switch (idx) {
+    case 0x10: m->tsc_offset = v - c->icount; return 0;
+    case 0x1B: m->apic_base = v & 0xFFFFF900u; return 0;
+    case 0x8B: m->bios_sign_id = v; return 0;
+    case 0x174: m->sysenter_cs = (uint32_t)v; return 0;
+    case 0x175: m->sysenter_esp = (uint32_t)v; return 0;
+    case 0x176: m->sysenter_eip = (uint32_t)v; return 0;
+    case 0x179: case 0x17A: case 0x17B: return 0;
+    case 0x1A0: m->misc_enable = v; return 0;
+    case 0x2FF: m->mtrr_def_type = v; return 0;
+    case 0x277: m->pat = v; return 0;
+    }
+    if (idx >= 0x200 && idx < 0x210) {
+        m->mtrr_var[idx - 0x200] = v;
+        return 0;
+    }
+    if (idx == 0x250 || idx == 0x258 || idx == 0x259 || (idx >= 0x268 && idx <= 0x26F)) {
+        int k = idx == 0x250 ? 0 : idx == 0x258 ? 1 : idx == 0x259 ? 2 : (int)(idx - 0x268) + 3;
+        m->mtrr_fixed[k] = v;
+        return 0;
+    }
+    if (idx >= 0x400 && idx < 0x414)
+        return 0;
+    return -1;
+}

@@ -1,0 +1,120 @@
+/*
+ * main.c - the tarsier command line.  Option spellings follow QEMU where the
+ * same concept exists (-bios, -m, -cpu, -debugcon, -d, -D, -no-reboot).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "machine/machine.h"
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: tarsier [options]\n"
+            "  -bios FILE          raw ROM image mapped at the top of 1 MiB and below 4 GiB\n"
+            "  -cpu MODEL          %s (default pentium-pro)\n"
+            "  -m MEGABYTES        guest RAM (default 32)\n"
+            "  -debugcon SPEC      bytes written to port 0xE9: stdio, none or file:PATH\n"
+            "  -postcode SPEC      POST codes: file:PATH[,port=N] (default port 0x80)\n"
+            "  -exit-on-halt       exit with status 0 when the CPU halts with interrupts disabled\n"
+            "  -timeout SECONDS    virtual-time limit; exit status 124 when reached\n"
+            "  -no-reboot          stop on a triple fault or reset instead of rebooting\n"
+            "  -d LIST             trace categories: %s\n"
+            "  -D FILE             write traces to FILE (default stderr)\n"
+            "  -h, --help          this text\n"
+            "The exit port 0xF4 ends the run with status (N << 1) | 1 for a written value N.\n",
+            cpu_model_names(), trace_help());
+}
+
+static int need_arg(int argc, char **argv, int k)
+{
+    if (k + 1 >= argc) {
+        fprintf(stderr, "tarsier: option %s needs an argument\n", argv[k]);
+        return 0;
+    }
+    return 1;
+}
+
+int main(int argc, char **argv)
+{
+    struct machine_config cfg;
+    memset(&cfg, 0, sizeof(cfg));
+    for (int k = 1; k < argc; k++) {
+        const char *a = argv[k];
+        if (a[0] == '-' && a[1] == '-' && a[2])
+            a++; /* accept --option as well */
+        if (!strcmp(a, "-h") || !strcmp(a, "-help")) {
+            usage(stdout);
+            return 0;
+        } else if (!strcmp(a, "-bios")) {
+            if (!need_arg(argc, argv, k))
+                return 2;
+            cfg.bios_path = argv[++k];
+        } else if (!strcmp(a, "-cpu")) {
+            if (!need_arg(argc, argv, k))
+                return 2;
+            cfg.cpu_model = argv[++k];
+            if (!strcmp(cfg.cpu_model, "help")) {
+                printf("CPU models: %s\n", cpu_model_names());
+                return 0;
+            }
+        } else if (!strcmp(a, "-m")) {
+            if (!need_arg(argc, argv, k))
+                return 2;
+            char *end;
+            unsigned long v = strtoul(argv[++k], &end, 10);
+            if ((*end && strcmp(end, "M") && strcmp(end, "m")) || v == 0 || v > 3072) {
+                fprintf(stderr, "tarsier: -m: '%s' is not a size in MiB between 1 and 3072\n", argv[k]);
+                return 2;
+            }
+            cfg.ram_mb = (uint32_t)v;
+        } else if (!strcmp(a, "-debugcon")) {
+            if (!need_arg(argc, argv, k))
+                return 2;
+            cfg.debugcon = argv[++k];
+        } else if (!strcmp(a, "-postcode")) {
+            if (!need_arg(argc, argv, k))
+                return 2;
+            cfg.postcode = argv[++k];
+        } else if (!strcmp(a, "-exit-on-halt")) {
+            cfg.exit_on_halt = true;
+        } else if (!strcmp(a, "-no-reboot")) {
+            cfg.no_reboot = true;
+        } else if (!strcmp(a, "-timeout")) {
+            if (!need_arg(argc, argv, k))
+                return 2;
+            char *end;
+            double v = strtod(argv[++k], &end);
+            if (*end || v <= 0 || v > 1e6) {
+                fprintf(stderr, "tarsier: -timeout: '%s' is not a positive number of seconds\n", argv[k]);
+                return 2;
+            }
+            cfg.timeout_s = v;
+        } else if (!strcmp(a, "-d")) {
+            if (!need_arg(argc, argv, k))
+                return 2;
+            cfg.trace_flags = argv[++k];
+        } else if (!strcmp(a, "-D")) {
+            if (!need_arg(argc, argv, k))
+                return 2;
+            cfg.trace_file = argv[++k];
+        } else {
+            fprintf(stderr, "tarsier: unknown option '%s' (try -h)\n", argv[k]);
+            return 2;
+        }
+    }
+    if (!cfg.bios_path) {
+        fprintf(stderr, "tarsier: no firmware: give -bios FILE (the built-in BIOS is not there yet)\n");
+        return 2;
+    }
+    char err[512];
+    struct machine *m = machine_create(&cfg, err, sizeof(err));
+    if (!m) {
+        fprintf(stderr, "tarsier: %s\n", err);
+        return 2;
+    }
+    int status = machine_run(m);
+    machine_destroy(m);
+    return status;
+}

@@ -1,0 +1,262 @@
+/*
+ * machine.c - the board: builds struct machine from a configuration, maps the
+ * ROM and RAM, wires every port range and IRQ line in one place, and runs the
+ * CPU against the virtual clock.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "machine/machine.h"
+
+#define MAX_ROM_BYTES (16u << 20)
+#define RUN_SLICE 200000u
+
+static int load_rom(struct machine *m, const char *path, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, errlen, "-bios: cannot open '%s': %s", path, strerror(errno));
+        return -1;
+    }
+    if (fseek(f, 0, SEEK_END) != 0) {
+        snprintf(err, errlen, "-bios: cannot read '%s': %s", path, strerror(errno));
+        fclose(f);
+        return -1;
+    }
+    long n = ftell(f);
+    rewind(f);
+    if (n <= 0 || (unsigned long)n > MAX_ROM_BYTES || (n & 0xFFF)) {
+        snprintf(err, errlen, "-bios: '%s' is %ld bytes; a ROM image must be a non-empty multiple of 4 KiB up to 16 MiB",
+                 path, n);
+        fclose(f);
+        return -1;
+    }
+    m->bios_rom = malloc((size_t)n);
+    if (!m->bios_rom || fread(m->bios_rom, 1, (size_t)n, f) != (size_t)n) {
+        snprintf(err, errlen, "-bios: cannot read '%s'", path);
+        fclose(f);
+        return -1;
+    }
+    fclose(f);
+    m->bios_size = (uint32_t)n;
+    return 0;
+}
+
+static void map_rom(struct machine *m)
+{
+    uint32_t n = m->bios_size;
+    uint32_t low = n < 0x20000 ? n : 0x20000; /* the top 128 KiB appear below 1 MiB */
+    memmap_add_rom(&m->mem, 0x100000 - low, low, m->bios_rom + (n - low), "bios-low", 10);
+    if (m->cpu.model->gen == CPU_286)
+        memmap_add_rom(&m->mem, 0x1000000 - n, n, m->bios_rom, "bios-high", 10);
+    else if (m->cpu.model->gen >= CPU_386)
+        memmap_add_rom(&m->mem, (uint32_t)(0x100000000ull - n), n, m->bios_rom, "bios-high", 10);
+}
+
+static int no_intr(void *opaque)
+{
+    return -1;
+}
+
+static void io_trace(void *opaque, int is_write, uint16_t port, uint32_t val, int size)
+{
+    struct machine *m = opaque;
+    if (m->trace && (m->trace->flags & TRACE_IO))
+        fprintf(m->trace->out, "[%llu] %s port %04x (%s) size %d value %0*x\n", (unsigned long long)m->cpu.icount,
+                is_write ? "out" : "in ", port, portbus_name(&m->io, port), size, size * 2, val);
+}
+
+struct machine *machine_create(const struct machine_config *cfg, char *err, size_t errlen)
+{
+    const struct cpu_model *model = cfg->cpu_model ? cpu_model_find(cfg->cpu_model) : cpu_model_default();
+    if (!model) {
+        snprintf(err, errlen, "-cpu: unknown model '%s' (known: %s)", cfg->cpu_model, cpu_model_names());
+        return NULL;
+    }
+    uint32_t ram_mb = cfg->ram_mb ? cfg->ram_mb : 32;
+    if (model->gen == CPU_8086)
+        ram_mb = 1;
+    if (ram_mb > 3072) {
+        snprintf(err, errlen, "-m: %u MiB is more than the 3072 MiB this board maps below 4 GiB", ram_mb);
+        return NULL;
+    }
+    struct machine *m = calloc(1, sizeof(*m));
+    if (!m) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    if (memmap_init(&m->mem, ram_mb << 20)) {
+        snprintf(err, errlen, "cannot allocate %u MiB of guest RAM", ram_mb);
+        free(m);
+        return NULL;
+    }
+    if (model->gen == CPU_8086)
+        m->mem.bus_mask = 0xFFFFF;
+    else if (model->gen == CPU_286)
+        m->mem.bus_mask = 0xFFFFFF;
+    m->mem.a20_mask = m->mem.bus_mask;
+    portbus_init(&m->io);
+    clock_init(&m->clock, 1);
+    if (cpu_init(&m->cpu, model, &m->mem, &m->io)) {
+        snprintf(err, errlen, "cannot allocate the CPU's caches");
+        memmap_free(&m->mem);
+        free(m);
+        return NULL;
+    }
+    m->cpu.intr.ack = no_intr;
+    m->cpu.intr.opaque = m;
+    if (cfg->bios_path && load_rom(m, cfg->bios_path, err, errlen))
+        goto fail;
+    if (m->bios_rom)
+        map_rom(m);
+    /* the board's port map: every device wired here and nowhere else */
+    m->dbg.post_port = 0x80;
+    if (cfg->debugcon && debugport_open_con(&m->dbg, cfg->debugcon, err, errlen))
+        goto fail;
+    if (cfg->postcode && debugport_open_post(&m->dbg, cfg->postcode, err, errlen))
+        goto fail;
+    if (portbus_register(&m->io, 0xE9, 1, &debugcon_ops, &m->dbg, "debugcon") ||
+        portbus_register(&m->io, 0xF4, 1, &exitport_ops, &m->dbg, "exit-port") ||
+        portbus_register(&m->io, m->dbg.post_port, 1, &postcode_ops, &m->dbg, "post-code")) {
+        snprintf(err, errlen, "-postcode: port 0x%x collides with another device", m->dbg.post_port);
+        goto fail;
+    }
+    m->p92.mem = &m->mem;
+    if (model->gen >= CPU_286 && m->dbg.post_port != 0x92)
+        portbus_register(&m->io, 0x92, 1, &port92_ops, &m->p92, "port92");
+    if (cfg->trace_flags) {
+        unsigned flags;
+        if (trace_parse(cfg->trace_flags, &flags, err, errlen))
+            goto fail;
+        m->trace_out = stderr;
+        if (cfg->trace_file) {
+            m->trace_out = fopen(cfg->trace_file, "w");
+            if (!m->trace_out) {
+                snprintf(err, errlen, "-D: cannot open '%s': %s", cfg->trace_file, strerror(errno));
+                goto fail;
+            }
+        }
+        m->trace = trace_open(m->trace_out, flags);
+        m->cpu.trace = (flags & (TRACE_INSN | TRACE_INT | TRACE_CPU)) ? m->trace : NULL;
+        if (flags & TRACE_INT)
+            m->cpu.trace = m->trace;
+        m->io.trace = io_trace;
+        m->io.trace_opaque = m;
+    }
+    m->exit_on_halt = cfg->exit_on_halt;
+    m->no_reboot = cfg->no_reboot;
+    if (cfg->timeout_s < 0) {
+        snprintf(err, errlen, "-timeout: must not be negative");
+        goto fail;
+    }
+    m->timeout_ns = cfg->timeout_s > 0 ? (uint64_t)(cfg->timeout_s * 1e9) : 0;
+    machine_reset(m);
+    return m;
+fail:
+    machine_destroy(m);
+    return NULL;
+}
+
+void machine_destroy(struct machine *m)
+{
+    if (!m)
+        return;
+    debugport_close(&m->dbg);
+    cpu_free(&m->cpu);
+    memmap_free(&m->mem);
+    if (m->trace) {
+        fflush(m->trace_out);
+        trace_close(m->trace);
+    }
+    if (m->trace_out && m->trace_out != stderr)
+        fclose(m->trace_out);
+    free(m->bios_rom);
+    free(m);
+}
+
+void machine_reset(struct machine *m)
+{
+    memmap_set_a20(&m->mem, true);
+    cpu_reset(&m->cpu);
+    m->p92.value = 0;
+    m->p92.reset_requested = 0;
+}
+
+/* Virtual time follows the instruction count (deterministic mode). */
+static void sync_clock(struct machine *m)
+{
+    clock_advance(&m->clock, m->cpu.icount * m->clock.ns_per_insn);
+}
+
+void machine_run_insns(struct machine *m, uint64_t n)
+{
+    cpu_run(&m->cpu, m->cpu.icount + n);
+    sync_clock(m);
+}
+
+int machine_run(struct machine *m)
+{
+    struct cpu *c = &m->cpu;
+    for (;;) {
+        if (m->dbg.exit_requested) {
+            m->status = MS_EXIT_PORT;
+            return m->dbg.exit_status;
+        }
+        if (c->shutdown || m->p92.reset_requested) {
+            if (m->no_reboot) {
+                fprintf(stderr, "tarsier: %s; -no-reboot given, stopping\n",
+                        c->shutdown ? "triple fault" : "reset requested");
+                return 1;
+            }
+            machine_reset(m);
+            continue;
+        }
+        uint64_t now = c->icount * m->clock.ns_per_insn;
+        if (m->timeout_ns && now >= m->timeout_ns) {
+            m->status = MS_TIMEOUT;
+            fprintf(stderr, "tarsier: virtual time limit reached\n");
+            return 124;
+        }
+        if (c->halted) {
+            if (!(c->eflags & F_IF) && !c->nmi_pending) {
+                if (m->exit_on_halt) {
+                    m->status = MS_HALTED_EXIT;
+                    return 0;
+                }
+                fprintf(stderr, "tarsier: CPU halted with interrupts disabled; nothing can wake it\n");
+                return 0;
+            }
+            uint64_t next = clock_next_deadline(&m->clock);
+            if (next == CLOCK_NEVER) {
+                if (!c->intr_line) {
+                    fprintf(stderr, "tarsier: CPU halted and no device will interrupt it\n");
+                    return m->exit_on_halt ? 0 : 1;
+                }
+            } else {
+                /* skip the idle time: icount stands for time in deterministic mode */
+                uint64_t target = (next + m->clock.ns_per_insn - 1) / m->clock.ns_per_insn;
+                if (target > c->icount)
+                    c->icount = target;
+                sync_clock(m);
+            }
+            c->halted = c->intr_line || c->nmi_pending ? 0 : c->halted;
+            if (c->halted)
+                continue;
+        }
+        uint64_t limit = c->icount + RUN_SLICE;
+        uint64_t next = clock_next_deadline(&m->clock);
+        if (next != CLOCK_NEVER) {
+            uint64_t at = next / m->clock.ns_per_insn;
+            if (at < limit)
+                limit = at > c->icount ? at : c->icount + 1;
+        }
+        if (m->timeout_ns) {
+            uint64_t at = m->timeout_ns / m->clock.ns_per_insn;
+            if (at < limit)
+                limit = at > c->icount ? at : c->icount + 1;
+        }
+        cpu_run(c, limit);
+        sync_clock(m);
+    }
+}

@@ -1,0 +1,74 @@
+/*
+ * machine.h - the board.  struct machine owns the CPU, RAM, memory map, port
+ * bus, virtual clock and every device; there is no mutable global state, so
+ * two machines can live in one process.  The board wires ports, MMIO ranges
+ * and IRQ lines in one place (machine.c).
+ */
+#ifndef TARSIER_MACHINE_H
+#define TARSIER_MACHINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "cpu/cpu.h"
+#include "cpu/trace.h"
+#include "devices/debugport.h"
+#include "devices/port92.h"
+#include "machine/clock.h"
+#include "machine/memmap.h"
+#include "machine/portbus.h"
+
+struct machine_config {
+    const char *cpu_model;       /* NULL: default */
+    uint32_t ram_mb;             /* default 32 */
+    const char *bios_path;       /* raw ROM image mapped below 1 MiB and 4 GiB */
+    const char *debugcon;        /* "stdio", "file:PATH" or NULL */
+    const char *postcode;        /* "file:PATH[,port=N]" or NULL */
+    bool exit_on_halt;
+    double timeout_s;            /* virtual seconds, 0 = none */
+    const char *trace_flags;     /* -d list */
+    const char *trace_file;      /* -D */
+    bool no_reboot;              /* triple fault ends the run instead of resetting */
+    bool no_rom;                 /* tests: no ROM at all (RAM everywhere below 1 MiB) */
+};
+
+enum machine_status {
+    MS_RUNNING,
+    MS_HALTED_EXIT,   /* halted with IF=0 under -exit-on-halt */
+    MS_EXIT_PORT,     /* the guest wrote to the exit port */
+    MS_TIMEOUT,
+    MS_ERROR,
+};
+
+struct machine {
+    struct cpu cpu;
+    struct memmap mem;
+    struct portbus io;
+    struct vclock clock;
+    struct debugport dbg;        /* 0xE9 debug console, POST port, exit port */
+    struct port92 p92;
+    struct trace *trace;
+    bool no_reboot;
+    uint8_t *bios_rom;
+    uint32_t bios_size;
+    bool exit_on_halt;
+    uint64_t timeout_ns;
+    enum machine_status status;
+    int exit_code;
+    FILE *trace_out;
+    char errbuf[256];
+};
+
+/* Build a machine from a configuration.  Returns NULL and writes a message to
+ * err (size errlen) on bad input (missing ROM, bad option value, ...). */
+struct machine *machine_create(const struct machine_config *cfg, char *err, size_t errlen);
+void machine_destroy(struct machine *m);
+void machine_reset(struct machine *m);
+/* Run until the machine stops (exit port, halt under exit-on-halt, timeout).
+ * Returns the process exit status the frontend should use. */
+int machine_run(struct machine *m);
+/* Run for at most n instructions (tests). */
+void machine_run_insns(struct machine *m, uint64_t n);
+
+#endif

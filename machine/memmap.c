@@ -1,0 +1,176 @@
+/*
+ * memmap.c - the physical memory map (see memmap.h).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "machine/memmap.h"
+
+int memmap_init(struct memmap *m, uint32_t ram_bytes)
+{
+    memset(m, 0, sizeof(*m));
+    ram_bytes = (ram_bytes + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+    m->ram = calloc(1, ram_bytes);
+    m->code_page = calloc(1, (ram_bytes >> PAGE_SHIFT) + 1);
+    if (!m->ram || !m->code_page) {
+        free(m->ram);
+        free(m->code_page);
+        return -1;
+    }
+    m->ram_size = ram_bytes;
+    m->a20_mask = 0xFFFFFFFFu;
+    m->bus_mask = 0xFFFFFFFFu;
+    return 0;
+}
+
+void memmap_free(struct memmap *m)
+{
+    free(m->ram);
+    free(m->code_page);
+    m->ram = NULL;
+    m->code_page = NULL;
+}
+
+static int add_region(struct memmap *m, struct mem_region *r)
+{
+    if (m->nregions >= MEMMAP_MAX_REGIONS)
+        return -1;
+    m->regions[m->nregions++] = *r;
+    return 0;
+}
+
+int memmap_add_rom(struct memmap *m, uint32_t base, uint32_t size, uint8_t *bytes, const char *name, int priority)
+{
+    struct mem_region r = { base, size, REGION_ROM, name, bytes, NULL, NULL, priority };
+    return add_region(m, &r);
+}
+
+int memmap_add_mmio(struct memmap *m, uint32_t base, uint32_t size, const struct io_ops *ops, void *opaque,
+                    const char *name, int priority)
+{
+    struct mem_region r = { base, size, REGION_MMIO, name, NULL, ops, opaque, priority };
+    return add_region(m, &r);
+}
+
+void memmap_set_a20(struct memmap *m, bool on)
+{
+    uint32_t nm = (on ? 0xFFFFFFFFu : 0xFFEFFFFFu) & m->bus_mask;
+    if (nm == m->a20_mask)
+        return;
+    m->a20_mask = nm;
+    if (m->a20_hook)
+        m->a20_hook(m->a20_opaque);
+}
+
+bool memmap_a20(const struct memmap *m)
+{
+    return (m->a20_mask & 0x100000u) != 0;
+}
+
+static const struct mem_region *find_region(const struct memmap *m, uint32_t phys)
+{
+    const struct mem_region *best = NULL;
+    for (int k = 0; k < m->nregions; k++) {
+        const struct mem_region *r = &m->regions[k];
+        if (phys - r->base < r->size && (!best || r->priority > best->priority))
+            best = r;
+    }
+    return best;
+}
+
+uint8_t *memmap_ram_page(struct memmap *m, uint32_t phys)
+{
+    phys &= m->a20_mask;
+    if (phys >= m->ram_size)
+        return NULL;
+    if (find_region(m, phys))
+        return NULL;
+    return m->ram + (phys & ~(PAGE_SIZE - 1));
+}
+
+const uint8_t *memmap_read_page(struct memmap *m, uint32_t phys)
+{
+    phys &= m->a20_mask;
+    const struct mem_region *r = find_region(m, phys);
+    if (!r)
+        return phys < m->ram_size ? m->ram + (phys & ~(PAGE_SIZE - 1)) : NULL;
+    if (r->kind != REGION_ROM)
+        return NULL;
+    uint32_t off = (phys & ~(PAGE_SIZE - 1)) - r->base;
+    if ((r->base & (PAGE_SIZE - 1)) || off + PAGE_SIZE > r->size)
+        return NULL;
+    return r->rom + off;
+}
+
+static uint32_t region_read(const struct mem_region *r, uint32_t phys, int size)
+{
+    uint32_t off = phys - r->base;
+    if (r->kind == REGION_ROM) {
+        uint32_t v = 0;
+        for (int k = 0; k < size; k++)
+            if (off + (uint32_t)k < r->size)
+                v |= (uint32_t)r->rom[off + (uint32_t)k] << (8 * k);
+        return v;
+    }
+    if (r->ops->sizes & (unsigned)size)
+        return r->ops->read(r->opaque, off, size);
+    uint32_t v = 0;
+    for (int k = 0; k < size; k++)
+        v |= (r->ops->read(r->opaque, off + (uint32_t)k, 1) & 0xFF) << (8 * k);
+    return v;
+}
+
+uint32_t memmap_read(struct memmap *m, uint32_t phys, int size)
+{
+    phys &= m->a20_mask;
+    const struct mem_region *r = find_region(m, phys);
+    if (r)
+        return region_read(r, phys, size);
+    if (phys < m->ram_size && phys + (uint32_t)size <= m->ram_size) {
+        const uint8_t *p = m->ram + phys;
+        uint32_t v = 0;
+        for (int k = 0; k < size; k++)
+            v |= (uint32_t)p[k] << (8 * k);
+        return v;
+    }
+    return size == 4 ? 0xFFFFFFFFu : size == 2 ? 0xFFFFu : 0xFFu; /* open bus */
+}
+
+void memmap_write(struct memmap *m, uint32_t phys, uint32_t val, int size)
+{
+    phys &= m->a20_mask;
+    const struct mem_region *r = find_region(m, phys);
+    if (r) {
+        if (r->kind == REGION_MMIO) {
+            uint32_t off = phys - r->base;
+            if (r->ops->sizes & (unsigned)size)
+                r->ops->write(r->opaque, off, val, size);
+            else
+                for (int k = 0; k < size; k++)
+                    r->ops->write(r->opaque, off + (uint32_t)k, (val >> (8 * k)) & 0xFF, 1);
+        }
+        return; /* ROM: writes are ignored */
+    }
+    if (phys >= m->ram_size || phys + (uint32_t)size > m->ram_size)
+        return;
+    uint32_t page = phys >> PAGE_SHIFT;
+    if (m->code_page[page] && m->code_write_hook)
+        m->code_write_hook(m->code_write_opaque, phys & ~(PAGE_SIZE - 1));
+    uint8_t *p = m->ram + phys;
+    for (int k = 0; k < size; k++)
+        p[k] = (uint8_t)(val >> (8 * k));
+}
+
+void memmap_read_bytes(struct memmap *m, uint32_t phys, void *dst, size_t len)
+{
+    uint8_t *d = dst;
+    for (size_t k = 0; k < len; k++)
+        d[k] = (uint8_t)memmap_read(m, phys + (uint32_t)k, 1);
+}
+
+void memmap_write_bytes(struct memmap *m, uint32_t phys, const void *src, size_t len)
+{
+    const uint8_t *s = src;
+    for (size_t k = 0; k < len; k++)
+        memmap_write(m, phys + (uint32_t)k, s[k], 1);
+}
