@@ -200,6 +200,9 @@ static struct block *lookup(struct cpu *c)
 {
     struct block_cache *bc = c->bc;
     uint32_t eip = c->eip;
+    /* a fetch fault belongs to the instruction about to run */
+    c->eip_start = eip;
+    c->esp_start = c->r[R_ESP];
     if (c->model->gen != CPU_8086 && eip > c->seg[SEG_CS].limit)
         cpu_raise(c, EX_GP, 0);
     uint32_t lin = c->seg[SEG_CS].base + eip;
