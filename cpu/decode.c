@@ -259,8 +259,8 @@ int decode_insn(struct insn *i, int code32, enum cpu_gen gen, fetch_fn fetch, vo
     } else {
         i->mod = 3;
     }
-    if (!row->mnem || (row->attrs & A_UD))
-        ud = 1;
+    if (!row->mnem || !row->sem || (row->attrs & A_UD))
+        ud = 1; /* unassigned, or a prefix byte this generation does not know */
     else if (gen < row->min_gen)
         ud = 1;
     else if ((row->attrs & A_ALIAS86) && gen >= CPU_386)

@@ -1,0 +1,1087 @@
+/*
+ * singlestep.c - runs the SingleStepTests hardware-captured CPU vectors (MOO
+ * format, gzip) against the tarsier CPU core.  See docs/singlestep.md and
+ * the README.md next to the data for the format and the test procedure.
+ *
+ * Each test: clear RAM, load registers and RAM bytes from INIT, single-step
+ * until the CPU halts on the HLT that follows the instruction under test (or
+ * the one placed at a jump target / exception handler), then compare every
+ * register and every FINA RAM byte.  FLAGS are compared after AND-ing with
+ * the metadata.json flags-mask of the opcode (or of its ModR/M reg
+ * extension); the FLAGS word pushed by an exception is masked the same way.
+ *
+ * Usage:
+ *   singlestep [-v N] [-a] [-o OPC[,OPC...]] MODEL DATADIR
+ *       MODEL is 8086 or 286; DATADIR holds the NN[.R].MOO.gz files, and its
+ *       parent directory metadata.json (and revocation_list.txt if any).
+ *       -v N  print details of the first N failing tests of each file
+ *       -a    print a table row for every file, not only failing ones
+ *       -o    only run the listed opcode files (e.g. -o F6.7,D4)
+ *   Exit status 0 when at least 99.9 % of the tests that ran passed, 1 if
+ *   fewer, 2 on bad input (unreadable or corrupt files).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <zlib.h>
+
+#include "cpu/cpu.h"
+#include "machine/machine.h"
+
+#define PASS_RATE 0.999
+#define MAX_STEPS 20000   /* REP strings with CX <= 127 need far fewer */
+#define MAX_DIRTY 512     /* RAM pages written by one test */
+
+/* ================================================================ errors */
+
+static char g_err[512];
+
+static int fail_input(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(g_err, sizeof(g_err), fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+/* ================================================================ tiny JSON */
+
+/* Only what metadata.json needs: objects, arrays, strings, numbers, true,
+ * false, null.  Values are kept as a tree; string escapes other than \" and
+ * \\ are copied through unchanged (the file has none). */
+enum jtype { J_NULL, J_BOOL, J_NUM, J_STR, J_ARR, J_OBJ };
+
+struct jval {
+    enum jtype type;
+    double num;
+    char *str;
+    int n;                /* members (object) or elements (array) */
+    char **keys;
+    struct jval **vals;
+};
+
+struct jparser {
+    const char *p, *end, *start;
+    const char *file;
+    int depth;
+};
+
+static void jfree(struct jval *v)
+{
+    if (!v)
+        return;
+    for (int k = 0; k < v->n; k++) {
+        if (v->keys)
+            free(v->keys[k]);
+        jfree(v->vals[k]);
+    }
+    free(v->keys);
+    free(v->vals);
+    free(v->str);
+    free(v);
+}
+
+static void jskip(struct jparser *j)
+{
+    while (j->p < j->end && (*j->p == ' ' || *j->p == '\t' || *j->p == '\n' || *j->p == '\r'))
+        j->p++;
+}
+
+static struct jval *jerr(struct jparser *j, const char *what)
+{
+    fail_input("%s: bad JSON at byte %ld: %s", j->file, (long)(j->p - j->start), what);
+    return NULL;
+}
+
+static char *jstring(struct jparser *j)
+{
+    /* at the opening quote */
+    j->p++;
+    const char *s = j->p;
+    while (j->p < j->end && *j->p != '"') {
+        if (*j->p == '\\')
+            j->p++;
+        j->p++;
+    }
+    if (j->p >= j->end) {
+        jerr(j, "unterminated string");
+        return NULL;
+    }
+    size_t n = (size_t)(j->p - s);
+    char *out = malloc(n + 1);
+    if (!out) {
+        fail_input("out of memory");
+        return NULL;
+    }
+    size_t o = 0;
+    for (size_t k = 0; k < n; k++) {
+        if (s[k] == '\\' && k + 1 < n && (s[k + 1] == '"' || s[k + 1] == '\\'))
+            k++;
+        out[o++] = s[k];
+    }
+    out[o] = 0;
+    j->p++;
+    return out;
+}
+
+static int jpush(struct jval *v, char *key, struct jval *item)
+{
+    char **nk = v->type == J_OBJ ? realloc(v->keys, sizeof(char *) * (size_t)(v->n + 1)) : NULL;
+    if (v->type == J_OBJ) {
+        if (!nk)
+            return -1;
+        v->keys = nk;
+    }
+    struct jval **nv = realloc(v->vals, sizeof(struct jval *) * (size_t)(v->n + 1));
+    if (!nv)
+        return -1;
+    v->vals = nv;
+    if (v->type == J_OBJ)
+        v->keys[v->n] = key;
+    v->vals[v->n++] = item;
+    return 0;
+}
+
+static struct jval *jvalue(struct jparser *j)
+{
+    jskip(j);
+    if (j->p >= j->end)
+        return jerr(j, "unexpected end of file");
+    if (++j->depth > 64)
+        return jerr(j, "nesting too deep");
+    struct jval *v = calloc(1, sizeof(*v));
+    if (!v) {
+        fail_input("out of memory");
+        return NULL;
+    }
+    char ch = *j->p;
+    if (ch == '{' || ch == '[') {
+        v->type = ch == '{' ? J_OBJ : J_ARR;
+        char close = ch == '{' ? '}' : ']';
+        j->p++;
+        jskip(j);
+        if (j->p < j->end && *j->p == close) {
+            j->p++;
+            j->depth--;
+            return v;
+        }
+        for (;;) {
+            char *key = NULL;
+            jskip(j);
+            if (v->type == J_OBJ) {
+                if (j->p >= j->end || *j->p != '"') {
+                    jerr(j, "expected a member name");
+                    goto bad;
+                }
+                if (!(key = jstring(j)))
+                    goto bad;
+                jskip(j);
+                if (j->p >= j->end || *j->p != ':') {
+                    free(key);
+                    jerr(j, "expected ':'");
+                    goto bad;
+                }
+                j->p++;
+            }
+            struct jval *item = jvalue(j);
+            if (!item || jpush(v, key, item)) {
+                free(key);
+                jfree(item);
+                if (item)
+                    fail_input("out of memory");
+                goto bad;
+            }
+            jskip(j);
+            if (j->p < j->end && *j->p == ',') {
+                j->p++;
+                continue;
+            }
+            if (j->p < j->end && *j->p == close) {
+                j->p++;
+                break;
+            }
+            jerr(j, "expected ',' or a closing bracket");
+            goto bad;
+        }
+    } else if (ch == '"') {
+        v->type = J_STR;
+        if (!(v->str = jstring(j)))
+            goto bad;
+    } else if (ch == '-' || (ch >= '0' && ch <= '9')) {
+        char buf[64];
+        size_t n = 0;
+        while (j->p < j->end && n < sizeof(buf) - 1 && strchr("+-.eE0123456789", *j->p))
+            buf[n++] = *j->p++;
+        buf[n] = 0;
+        char *e;
+        v->type = J_NUM;
+        v->num = strtod(buf, &e);
+        if (*e) {
+            jerr(j, "bad number");
+            goto bad;
+        }
+    } else if (j->end - j->p >= 4 && !memcmp(j->p, "true", 4)) {
+        v->type = J_BOOL;
+        v->num = 1;
+        j->p += 4;
+    } else if (j->end - j->p >= 5 && !memcmp(j->p, "false", 5)) {
+        v->type = J_BOOL;
+        j->p += 5;
+    } else if (j->end - j->p >= 4 && !memcmp(j->p, "null", 4)) {
+        j->p += 4;
+    } else {
+        jerr(j, "unexpected character");
+        goto bad;
+    }
+    j->depth--;
+    return v;
+bad:
+    jfree(v);
+    return NULL;
+}
+
+static const struct jval *jget(const struct jval *obj, const char *key)
+{
+    if (!obj || obj->type != J_OBJ)
+        return NULL;
+    for (int k = 0; k < obj->n; k++)
+        if (!strcmp(obj->keys[k], key))
+            return obj->vals[k];
+    return NULL;
+}
+
+static char *read_text(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        fail_input("%s: cannot open: %s", path, strerror(errno));
+        return NULL;
+    }
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap + 1);
+    while (buf) {
+        size_t r = fread(buf + n, 1, cap - n, f);
+        n += r;
+        if (n < cap)
+            break;
+        char *nb = realloc(buf, cap * 2 + 1);
+        if (!nb) {
+            free(buf);
+            buf = NULL;
+            break;
+        }
+        buf = nb;
+        cap *= 2;
+    }
+    int ioerr = ferror(f);
+    fclose(f);
+    if (!buf || ioerr) {
+        free(buf);
+        fail_input("%s: read error", path);
+        return NULL;
+    }
+    buf[n] = 0;
+    *len = n;
+    return buf;
+}
+
+static struct jval *load_json(const char *path)
+{
+    size_t len;
+    char *text = read_text(path, &len);
+    if (!text)
+        return NULL;
+    struct jparser j = { text, text + len, text, path, 0 };
+    struct jval *v = jvalue(&j);
+    if (v) {
+        jskip(&j);
+        if (j.p != j.end) {
+            jerr(&j, "trailing data");
+            jfree(v);
+            v = NULL;
+        }
+    }
+    free(text);
+    return v;
+}
+
+/* ================================================================ metadata */
+
+struct opinfo {
+    const char *status;   /* "normal", "alias", ... */
+    uint16_t flags_mask;
+};
+
+/* Opcode key "F6" and optional reg (-1 none) -> status and flags mask. */
+static struct opinfo meta_lookup(const struct jval *meta, const char *op, int reg)
+{
+    struct opinfo r = { "normal", 0xFFFF };
+    const struct jval *e = jget(jget(meta, "opcodes"), op);
+    if (!e) {
+        r.status = "unlisted";
+        return r;
+    }
+    const struct jval *regs = jget(e, "reg");
+    if (regs && reg >= 0) {
+        char k[2] = { (char)('0' + reg), 0 };
+        const struct jval *re = jget(regs, k);
+        if (re)
+            e = re;
+    }
+    const struct jval *s = jget(e, "status");
+    if (s && s->type == J_STR)
+        r.status = s->str;
+    const struct jval *m = jget(e, "flags-mask");
+    if (m && m->type == J_NUM)
+        r.flags_mask = (uint16_t)m->num;
+    return r;
+}
+
+/* ================================================================ revocations */
+
+struct hashlist {
+    uint8_t (*h)[20];
+    int n;
+};
+
+static int hexval(int ch)
+{
+    if (ch >= '0' && ch <= '9')
+        return ch - '0';
+    if (ch >= 'a' && ch <= 'f')
+        return ch - 'a' + 10;
+    if (ch >= 'A' && ch <= 'F')
+        return ch - 'A' + 10;
+    return -1;
+}
+
+static int load_revocations(const char *path, struct hashlist *hl)
+{
+    hl->h = NULL;
+    hl->n = 0;
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return 0; /* no list: nothing revoked */
+    char line[256];
+    int lineno = 0;
+    while (fgets(line, sizeof(line), f)) {
+        lineno++;
+        char *p = line;
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (*p == '#' || *p == '\n' || *p == '\r' || !*p)
+            continue;
+        uint8_t h[20];
+        for (int k = 0; k < 20; k++) {
+            int hi = hexval(p[2 * k]), lo = hi < 0 ? -1 : hexval(p[2 * k + 1]);
+            if (hi < 0 || lo < 0) {
+                fclose(f);
+                free(hl->h);
+                return fail_input("%s:%d: not a 40-digit hex hash", path, lineno);
+            }
+            h[k] = (uint8_t)(hi << 4 | lo);
+        }
+        void *nh = realloc(hl->h, sizeof(*hl->h) * (size_t)(hl->n + 1));
+        if (!nh) {
+            fclose(f);
+            return fail_input("out of memory");
+        }
+        hl->h = nh;
+        memcpy(hl->h[hl->n++], h, 20);
+    }
+    fclose(f);
+    return 0;
+}
+
+static int revoked(const struct hashlist *hl, const uint8_t *h)
+{
+    for (int k = 0; k < hl->n; k++)
+        if (!memcmp(hl->h[k], h, 20))
+            return 1;
+    return 0;
+}
+
+/* ================================================================ MOO reader */
+
+enum { RG_AX, RG_BX, RG_CX, RG_DX, RG_CS, RG_SS, RG_DS, RG_ES, RG_SP, RG_BP, RG_SI, RG_DI, RG_IP, RG_FLAGS,
+       RG_COUNT };
+static const char *const reg_names[RG_COUNT] = { "ax", "bx", "cx", "dx", "cs", "ss", "ds",
+                                                 "es", "sp", "bp", "si", "di", "ip", "flags" };
+
+struct ramentry {
+    uint32_t addr;
+    uint8_t val;
+};
+
+struct state {
+    uint16_t mask;            /* registers present */
+    uint16_t regs[RG_COUNT];
+    const uint8_t *ram;       /* count entries of 5 bytes, in the file buffer */
+    uint32_t nram;
+};
+
+struct test {
+    uint32_t idx;
+    const char *name;
+    uint32_t name_len;
+    const uint8_t *bytes;
+    uint32_t nbytes;
+    struct state init, fina;
+    int has_excp;
+    uint8_t excp_vec;
+    uint32_t excp_flags_addr;
+    const uint8_t *hash;      /* 20 bytes or NULL */
+};
+
+struct moo {
+    uint8_t *buf;
+    size_t len;
+    size_t pos;               /* next top-level chunk */
+    uint32_t count;           /* tests announced by the header */
+    char cpu[5];
+    const char *path;
+};
+
+static uint32_t le32(const uint8_t *p) { return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24; }
+static uint16_t le16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
+
+static int moo_open(struct moo *m, const char *path)
+{
+    memset(m, 0, sizeof(*m));
+    m->path = path;
+    gzFile g = gzopen(path, "rb");
+    if (!g)
+        return fail_input("%s: cannot open: %s", path, strerror(errno));
+    size_t cap = 1 << 22;
+    m->buf = malloc(cap);
+    for (;;) {
+        if (!m->buf) {
+            gzclose(g);
+            return fail_input("%s: out of memory", path);
+        }
+        if (m->len == cap) {
+            if (cap >= (1u << 30)) {
+                gzclose(g);
+                return fail_input("%s: decompresses to more than 1 GiB", path);
+            }
+            uint8_t *nb = realloc(m->buf, cap * 2);
+            if (!nb) {
+                free(m->buf);
+                m->buf = NULL;
+                continue;
+            }
+            m->buf = nb;
+            cap *= 2;
+        }
+        int r = gzread(g, m->buf + m->len, (unsigned)(cap - m->len));
+        if (r < 0) {
+            int e;
+            const char *msg = gzerror(g, &e);
+            fail_input("%s: corrupt gzip data: %s", path, msg);
+            gzclose(g);
+            return -1;
+        }
+        if (r == 0)
+            break;
+        m->len += (size_t)r;
+    }
+    /* a truncated gzip stream reads as EOF without error in some zlib
+     * versions; gzclose reports it */
+    int rc = gzclose(g);
+    if (rc != Z_OK && rc != Z_BUF_ERROR)
+        return fail_input("%s: gzip stream error (%d)", path, rc);
+    if (rc == Z_BUF_ERROR)
+        return fail_input("%s: truncated gzip stream", path);
+    if (m->len < 8 || memcmp(m->buf, "MOO ", 4))
+        return fail_input("%s: not a MOO file (no 'MOO ' header chunk)", path);
+    uint32_t hl = le32(m->buf + 4);
+    if (hl < 12 || 8 + (size_t)hl > m->len)
+        return fail_input("%s: truncated MOO header", path);
+    m->count = le32(m->buf + 12);
+    memcpy(m->cpu, m->buf + 16, 4);
+    m->pos = 8 + hl;
+    return 0;
+}
+
+static void moo_close(struct moo *m)
+{
+    free(m->buf);
+    m->buf = NULL;
+}
+
+static int parse_state(const struct moo *m, const uint8_t *p, uint32_t len, struct state *s, uint32_t idx)
+{
+    memset(s, 0, sizeof(*s));
+    uint32_t q = 0;
+    while (q < len) {
+        if (len - q < 8)
+            return fail_input("%s: test %u: truncated state sub-chunk", m->path, idx);
+        const uint8_t *id = p + q;
+        uint32_t l = le32(p + q + 4);
+        if (l > len - q - 8)
+            return fail_input("%s: test %u: sub-chunk '%.4s' overruns its state chunk", m->path, idx, id);
+        const uint8_t *d = p + q + 8;
+        if (!memcmp(id, "REGS", 4)) {
+            if (l < 2)
+                return fail_input("%s: test %u: short REGS chunk", m->path, idx);
+            s->mask = le16(d);
+            uint32_t o = 2;
+            for (int k = 0; k < RG_COUNT; k++) {
+                if (!(s->mask & (1u << k)))
+                    continue;
+                if (o + 2 > l)
+                    return fail_input("%s: test %u: REGS chunk shorter than its mask", m->path, idx);
+                s->regs[k] = le16(d + o);
+                o += 2;
+            }
+            if (s->mask >> RG_COUNT)
+                return fail_input("%s: test %u: REGS mask %04x names unknown registers", m->path, idx, s->mask);
+        } else if (!memcmp(id, "RAM ", 4)) {
+            if (l < 4)
+                return fail_input("%s: test %u: short RAM chunk", m->path, idx);
+            uint32_t n = le32(d);
+            if (n > (l - 4) / 5)
+                return fail_input("%s: test %u: RAM chunk holds fewer than its %u entries", m->path, idx, n);
+            s->ram = d + 4;
+            s->nram = n;
+        }
+        /* QUEU, RMSK, RG32, EA32: not needed for 16-bit real mode */
+        q += 8 + l;
+    }
+    return 0;
+}
+
+/* Next TEST chunk.  Returns 1 with *t filled, 0 at the end, -1 on corrupt data. */
+static int moo_next(struct moo *m, struct test *t)
+{
+    while (m->pos < m->len) {
+        if (m->len - m->pos < 8)
+            return fail_input("%s: truncated chunk header at byte %zu", m->path, m->pos);
+        const uint8_t *id = m->buf + m->pos;
+        uint32_t l = le32(id + 4);
+        if (l > m->len - m->pos - 8)
+            return fail_input("%s: chunk '%.4s' at byte %zu overruns the file (truncated?)", m->path, id, m->pos);
+        const uint8_t *p = id + 8;
+        m->pos += 8 + (size_t)l;
+        if (memcmp(id, "TEST", 4))
+            continue; /* META and unknown chunks */
+        memset(t, 0, sizeof(*t));
+        if (l < 4)
+            return fail_input("%s: short TEST chunk", m->path);
+        t->idx = le32(p);
+        int have_init = 0, have_fina = 0, have_bytes = 0;
+        uint32_t q = 4;
+        while (q < l) {
+            if (l - q < 8)
+                return fail_input("%s: test %u: truncated sub-chunk header", m->path, t->idx);
+            const uint8_t *sid = p + q;
+            uint32_t sl = le32(p + q + 4);
+            if (sl > l - q - 8)
+                return fail_input("%s: test %u: sub-chunk '%.4s' overruns the test", m->path, t->idx, sid);
+            const uint8_t *d = p + q + 8;
+            if (!memcmp(sid, "NAME", 4)) {
+                if (sl < 4 || le32(d) > sl - 4)
+                    return fail_input("%s: test %u: bad NAME chunk", m->path, t->idx);
+                t->name = (const char *)d + 4;
+                t->name_len = le32(d);
+            } else if (!memcmp(sid, "BYTS", 4)) {
+                if (sl < 4 || le32(d) > sl - 4)
+                    return fail_input("%s: test %u: bad BYTS chunk", m->path, t->idx);
+                t->bytes = d + 4;
+                t->nbytes = le32(d);
+                have_bytes = 1;
+            } else if (!memcmp(sid, "INIT", 4)) {
+                if (parse_state(m, d, sl, &t->init, t->idx))
+                    return -1;
+                have_init = 1;
+            } else if (!memcmp(sid, "FINA", 4)) {
+                if (parse_state(m, d, sl, &t->fina, t->idx))
+                    return -1;
+                have_fina = 1;
+            } else if (!memcmp(sid, "EXCP", 4)) {
+                if (sl < 5)
+                    return fail_input("%s: test %u: short EXCP chunk", m->path, t->idx);
+                t->has_excp = 1;
+                t->excp_vec = d[0];
+                t->excp_flags_addr = le32(d + 1);
+            } else if (!memcmp(sid, "HASH", 4)) {
+                if (sl < 20)
+                    return fail_input("%s: test %u: short HASH chunk", m->path, t->idx);
+                t->hash = d;
+            }
+            q += 8 + sl;
+        }
+        if (!have_init || !have_fina || !have_bytes)
+            return fail_input("%s: test %u: missing %s chunk", m->path, t->idx,
+                              !have_init ? "INIT" : !have_fina ? "FINA" : "BYTS");
+        if ((t->init.mask & 0x3FFF) != 0x3FFF)
+            return fail_input("%s: test %u: INIT does not give every register", m->path, t->idx);
+        return 1;
+    }
+    return 0;
+}
+
+/* ================================================================ runner */
+
+struct runner {
+    struct machine *m;
+    struct cpu *c;
+    int is286;
+    uint32_t ram_size;
+    uint32_t dirty[MAX_DIRTY];
+    int ndirty;
+    int dirty_overflow;
+    int verbose;              /* failing tests to describe per file */
+};
+
+static struct runner *g_run;
+
+static void mark_dirty(struct runner *r, uint32_t page)
+{
+    for (int k = 0; k < r->ndirty; k++)
+        if (r->dirty[k] == page)
+            return;
+    if (r->ndirty < MAX_DIRTY)
+        r->dirty[r->ndirty++] = page;
+    else
+        r->dirty_overflow = 1;
+}
+
+/* Every RAM page is flagged as code before a test, so the first store to a
+ * page reaches this hook: it records the page for clearing and then does
+ * what the CPU's own hook does (invalidate decoded blocks). */
+static void write_hook(void *opaque, uint32_t phys_page)
+{
+    mark_dirty(g_run, phys_page >> PAGE_SHIFT);
+    block_cache_invalidate_page(opaque, phys_page);
+}
+
+static void clear_ram(struct runner *r)
+{
+    struct memmap *mem = &r->m->mem;
+    if (r->dirty_overflow) {
+        memset(mem->ram, 0, mem->ram_size);
+        block_cache_flush_all(r->c);
+    } else {
+        for (int k = 0; k < r->ndirty; k++) {
+            memset(mem->ram + ((size_t)r->dirty[k] << PAGE_SHIFT), 0, PAGE_SIZE);
+            block_cache_invalidate_page(r->c, r->dirty[k] << PAGE_SHIFT);
+        }
+    }
+    r->ndirty = 0;
+    r->dirty_overflow = 0;
+}
+
+static void set_seg(struct cpu *c, int sreg, uint16_t sel)
+{
+    cpu_load_seg_real(c, sreg, sel);
+}
+
+static const int gpr_of[RG_COUNT] = { R_EAX, R_EBX, R_ECX, R_EDX, -1, -1, -1, -1, R_ESP, R_EBP, R_ESI, R_EDI, -1, -1 };
+
+static void load_state(struct runner *r, const struct test *t)
+{
+    struct cpu *c = r->c;
+    /* the parts of cpu_reset a previous test may have changed, without its
+     * (per-test too costly) block cache flush */
+    c->halted = 0;
+    c->shutdown = 0;
+    c->nmi_pending = 0;
+    c->nmi_blocked = 0;
+    c->inhibit_irq = 0;
+    c->intr_line = 0;
+    c->delivering = -1;
+    c->fault_depth = 0;
+    c->tf_pending = 0;
+    c->suppress_tf = 0;
+    c->stop_block = 1;
+    for (int k = 0; k < 8; k++)
+        c->r[k] = 0;
+    for (int k = 0; k < RG_COUNT; k++)
+        if (gpr_of[k] >= 0)
+            c->r[gpr_of[k]] = t->init.regs[k];
+    set_seg(c, SEG_CS, t->init.regs[RG_CS]);
+    set_seg(c, SEG_SS, t->init.regs[RG_SS]);
+    set_seg(c, SEG_DS, t->init.regs[RG_DS]);
+    set_seg(c, SEG_ES, t->init.regs[RG_ES]);
+    c->eip = t->init.regs[RG_IP];
+    uint16_t fl = t->init.regs[RG_FLAGS];
+    if (r->is286)
+        fl &= 0x0FFF; /* real-mode 286 never holds IOPL/NT (README) */
+    c->lf.op = CC_NONE;
+    c->eflags = (fl & c->model->eflags_writable) | c->model->eflags_fixed1;
+    cpu_update_mode(c);
+}
+
+static uint16_t get_reg(struct cpu *c, int k)
+{
+    switch (k) {
+    case RG_CS: return c->seg[SEG_CS].sel;
+    case RG_SS: return c->seg[SEG_SS].sel;
+    case RG_DS: return c->seg[SEG_DS].sel;
+    case RG_ES: return c->seg[SEG_ES].sel;
+    case RG_IP: return (uint16_t)c->eip;
+    case RG_FLAGS: return (uint16_t)cpu_get_eflags(c);
+    default: return (uint16_t)c->r[gpr_of[k]];
+    }
+}
+
+/* Result of one test. */
+enum verdict { V_PASS, V_FAIL, V_SKIP };
+
+struct file_stats {
+    char name[32];
+    long tests, passed, failed, skipped;
+    char first_fail[160];
+};
+
+/* ModR/M reg field of the instruction bytes, or -1 (prefixes skipped). */
+static int modrm_reg(const struct test *t)
+{
+    for (uint32_t k = 0; k < t->nbytes; k++) {
+        uint8_t b = t->bytes[k];
+        if (b == 0x26 || b == 0x2E || b == 0x36 || b == 0x3E || b == 0xF0 || b == 0xF1 || b == 0xF2 ||
+            b == 0xF3)
+            continue;
+        return k + 1 < t->nbytes ? (t->bytes[k + 1] >> 3) & 7 : -1;
+    }
+    return -1;
+}
+
+static void describe(const struct test *t, const char *fmt, ...)
+{
+    va_list ap;
+    printf("    test %u \"%.*s\" bytes", t->idx, (int)(t->name_len > 60 ? 60 : t->name_len), t->name ? t->name : "");
+    for (uint32_t k = 0; k < t->nbytes && k < 16; k++)
+        printf(" %02x", t->bytes[k]);
+    printf(": ");
+    va_start(ap, fmt);
+    vprintf(fmt, ap);
+    va_end(ap);
+    printf("\n");
+}
+
+static enum verdict run_test(struct runner *r, const struct test *t, uint16_t flags_mask, int show)
+{
+    struct cpu *c = r->c;
+    struct memmap *mem = &r->m->mem;
+    clear_ram(r);
+    /* every page counts as code so that the first store to it is seen */
+    memset(mem->code_page, 1, mem->ram_size >> PAGE_SHIFT);
+    for (uint32_t k = 0; k < t->init.nram; k++) {
+        const uint8_t *e = t->init.ram + 5 * k;
+        uint32_t a = le32(e) & mem->bus_mask;
+        if (a >= r->ram_size) {
+            if (show)
+                describe(t, "INIT RAM address %06x beyond RAM", a);
+            return V_FAIL;
+        }
+        mem->ram[a] = e[4];
+        mark_dirty(r, a >> PAGE_SHIFT);
+    }
+    for (int k = 0; k < r->ndirty; k++)
+        block_cache_invalidate_page(c, r->dirty[k] << PAGE_SHIFT);
+    memset(mem->code_page, 1, mem->ram_size >> PAGE_SHIFT);
+    cpu_tlb_flush(c, true);
+    load_state(r, t);
+
+    int steps = 0;
+    while (!c->halted && !c->shutdown && steps < MAX_STEPS) {
+        cpu_step(c);
+        steps++;
+    }
+    int bad = 0;
+    if (!c->halted) {
+        if (show)
+            describe(t, c->shutdown ? "CPU shut down" : "did not halt within %d steps", MAX_STEPS);
+        return V_FAIL;
+    }
+    /* registers */
+    char msg[400];
+    int mlen = 0;
+    msg[0] = 0;
+    for (int k = 0; k < RG_COUNT; k++) {
+        uint16_t want = (t->fina.mask & (1u << k)) ? t->fina.regs[k] : t->init.regs[k];
+        uint16_t got = get_reg(c, k);
+        if (k == RG_FLAGS) {
+            if (!(t->fina.mask & (1u << k)) && r->is286)
+                want &= 0x0FFF;
+            want &= flags_mask;
+            got &= flags_mask;
+        }
+        if (want != got) {
+            bad = 1;
+            if (mlen < (int)sizeof(msg) - 40)
+                mlen += snprintf(msg + mlen, sizeof(msg) - (size_t)mlen, " %s=%04x(want %04x)", reg_names[k], got, want);
+        }
+    }
+    /* the FLAGS word an exception pushed: the 286 set says where it is; the
+     * 8086 set does not, so a divide error is recognised by the final CS:IP
+     * being the INT 0 vector's handler (plus the HLT) */
+    uint32_t fl_addr = 0xFFFFFFFFu;
+    if (t->has_excp) {
+        fl_addr = t->excp_flags_addr;
+    } else if (!r->is286 && flags_mask != 0xFFFF) {
+        uint16_t vec[4] = { 0, 0, 0, 0 };
+        for (uint32_t k = 0; k < t->init.nram; k++) {
+            uint32_t a = le32(t->init.ram + 5 * k);
+            if (a < 4)
+                vec[a] = t->init.ram[5 * k + 4];
+        }
+        uint16_t hip = (uint16_t)(vec[0] | vec[1] << 8), hcs = (uint16_t)(vec[2] | vec[3] << 8);
+        uint16_t fcs = (t->fina.mask & (1u << RG_CS)) ? t->fina.regs[RG_CS] : t->init.regs[RG_CS];
+        uint16_t fip = (t->fina.mask & (1u << RG_IP)) ? t->fina.regs[RG_IP] : t->init.regs[RG_IP];
+        uint16_t fss = (t->fina.mask & (1u << RG_SS)) ? t->fina.regs[RG_SS] : t->init.regs[RG_SS];
+        uint16_t fsp = (t->fina.mask & (1u << RG_SP)) ? t->fina.regs[RG_SP] : t->init.regs[RG_SP];
+        if (fcs == hcs && fip == (uint16_t)(hip + 1))
+            fl_addr = ((uint32_t)fss << 4) + (uint16_t)(fsp + 4);
+    }
+    for (uint32_t k = 0; k < t->fina.nram; k++) {
+        const uint8_t *e = t->fina.ram + 5 * k;
+        uint32_t a = le32(e) & mem->bus_mask;
+        uint8_t want = e[4];
+        uint8_t got = a < r->ram_size ? mem->ram[a] : 0xFF;
+        if (fl_addr != 0xFFFFFFFFu) {
+            if (a == (fl_addr & mem->bus_mask)) {
+                want &= (uint8_t)flags_mask;
+                got &= (uint8_t)flags_mask;
+            } else if (a == ((fl_addr + 1) & mem->bus_mask)) {
+                want &= (uint8_t)(flags_mask >> 8);
+                got &= (uint8_t)(flags_mask >> 8);
+            }
+        }
+        if (want != got) {
+            bad = 1;
+            if (mlen < (int)sizeof(msg) - 40)
+                mlen += snprintf(msg + mlen, sizeof(msg) - (size_t)mlen, " [%06x]=%02x(want %02x)", a, got, want);
+        }
+    }
+    if (bad && show)
+        describe(t, "%s", msg);
+    return bad ? V_FAIL : V_PASS;
+}
+
+/* Whether a test of this status runs.  Everything the model implements runs,
+ * including 8086 aliases and undocumented forms (SALC, SETMO) and the 286's
+ * #UD cases; skipped: statuses whose behaviour is not a property of the CPU
+ * (see docs/singlestep.md). */
+static int status_runs(const char *status, int is286)
+{
+    if (!strcmp(status, "normal") || !strcmp(status, "alias") || !strcmp(status, "undocumented"))
+        return 1;
+    if (!strcmp(status, "undefined"))
+        return is286; /* 286: #UD, a defined outcome; 8086: unpredictable */
+    if (!strcmp(status, "fpu"))
+        return 1;     /* no coprocessor attached: ESC is defined without one */
+    return 0;         /* prefix, extension, unlisted */
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int in_only_list(const char *only, const char *key)
+{
+    if (!only)
+        return 1;
+    size_t kl = strlen(key);
+    const char *p = only;
+    while (*p) {
+        const char *e = strchr(p, ',');
+        size_t l = e ? (size_t)(e - p) : strlen(p);
+        if (l == kl && !strncasecmp(p, key, l))
+            return 1;
+        if (!e)
+            break;
+        p = e + 1;
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    int verbose = 0, all_rows = 0;
+    const char *only = NULL;
+    int a = 1;
+    for (; a < argc && argv[a][0] == '-'; a++) {
+        if (!strcmp(argv[a], "-v") && a + 1 < argc)
+            verbose = atoi(argv[++a]);
+        else if (!strcmp(argv[a], "-a"))
+            all_rows = 1;
+        else if (!strcmp(argv[a], "-o") && a + 1 < argc)
+            only = argv[++a];
+        else {
+            fprintf(stderr, "singlestep: unknown option '%s'\n", argv[a]);
+            return 2;
+        }
+    }
+    if (argc - a != 2) {
+        fprintf(stderr, "usage: singlestep [-v N] [-a] [-o OPC,...] 8086|286 DATADIR\n");
+        return 2;
+    }
+    const char *model = argv[a], *dir = argv[a + 1];
+    if (strcmp(model, "8086") && strcmp(model, "286")) {
+        fprintf(stderr, "singlestep: model must be 8086 or 286\n");
+        return 2;
+    }
+    int is286 = !strcmp(model, "286");
+
+    char path[4096];
+    snprintf(path, sizeof(path), "%s/../metadata.json", dir);
+    struct jval *meta = load_json(path);
+    if (!meta) {
+        fprintf(stderr, "singlestep: %s\n", g_err);
+        return 2;
+    }
+    if (!jget(meta, "opcodes")) {
+        fprintf(stderr, "singlestep: %s: no \"opcodes\" object\n", path);
+        return 2;
+    }
+    struct hashlist revoked_list;
+    snprintf(path, sizeof(path), "%s/../revocation_list.txt", dir);
+    if (load_revocations(path, &revoked_list)) {
+        fprintf(stderr, "singlestep: %s\n", g_err);
+        return 2;
+    }
+
+    DIR *d = opendir(dir);
+    if (!d) {
+        fprintf(stderr, "singlestep: %s: cannot open directory: %s\n", dir, strerror(errno));
+        return 2;
+    }
+    char **files = NULL;
+    int nfiles = 0;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        size_t l = strlen(de->d_name);
+        if (l > 7 && !strcmp(de->d_name + l - 7, ".MOO.gz")) {
+            char **nf = realloc(files, sizeof(char *) * (size_t)(nfiles + 1));
+            if (!nf)
+                return 2;
+            files = nf;
+            files[nfiles++] = strdup(de->d_name);
+        }
+    }
+    closedir(d);
+    if (!nfiles) {
+        fprintf(stderr, "singlestep: %s: no .MOO.gz files\n", dir);
+        return 2;
+    }
+    qsort(files, (size_t)nfiles, sizeof(char *), cmp_names);
+
+    struct machine_config cfg;
+    memset(&cfg, 0, sizeof(cfg));
+    cfg.cpu_model = model;
+    cfg.ram_mb = 16;
+    cfg.no_rom = true;
+    char err[256];
+    struct machine *m = machine_create(&cfg, err, sizeof(err));
+    if (!m) {
+        fprintf(stderr, "singlestep: %s\n", err);
+        return 2;
+    }
+    /* an empty board: every port reads as all ones, as on the test rig */
+    portbus_init(&m->io);
+    struct runner run;
+    memset(&run, 0, sizeof(run));
+    run.m = m;
+    run.c = &m->cpu;
+    run.is286 = is286;
+    run.ram_size = m->mem.ram_size;
+    run.verbose = verbose;
+    g_run = &run;
+    m->mem.code_write_hook = write_hook;
+    m->mem.code_write_opaque = &m->cpu;
+
+    long tot_tests = 0, tot_pass = 0, tot_fail = 0, tot_skip = 0;
+    int input_errors = 0, rows = 0;
+    clock_t t0 = clock();
+    for (int f = 0; f < nfiles; f++) {
+        char key[32], op[16];
+        int freg = -1;
+        snprintf(key, sizeof(key), "%.*s", (int)(strlen(files[f]) - 7), files[f]);
+        if (!in_only_list(only, key))
+            continue;
+        snprintf(op, sizeof(op), "%s", key);
+        char *dot = strchr(op, '.');
+        if (dot) {
+            *dot = 0;
+            freg = dot[1] >= '0' && dot[1] <= '7' ? dot[1] - '0' : -1;
+        }
+        snprintf(path, sizeof(path), "%s/%s", dir, files[f]);
+        struct moo mf;
+        struct file_stats fs;
+        memset(&fs, 0, sizeof(fs));
+        snprintf(fs.name, sizeof(fs.name), "%s", key);
+        if (moo_open(&mf, path)) {
+            fprintf(stderr, "singlestep: %s\n", g_err);
+            moo_close(&mf);
+            input_errors++;
+            continue;
+        }
+        cpu_reset(run.c);
+        run.ndirty = 0;
+        run.dirty_overflow = 1; /* first test of a file clears all RAM */
+        struct test t;
+        int r, shown = 0;
+        uint32_t ntests = 0;
+        while ((r = moo_next(&mf, &t)) > 0) {
+            ntests++;
+            fs.tests++;
+            int reg = freg >= 0 ? freg : modrm_reg(&t);
+            struct opinfo oi = meta_lookup(meta, op, jget(jget(jget(meta, "opcodes"), op), "reg") ? reg : -1);
+            if (!status_runs(oi.status, is286) || (t.hash && revoked(&revoked_list, t.hash))) {
+                fs.skipped++;
+                continue;
+            }
+            if (ntests % 1000 == 0)
+                block_cache_flush_all(run.c); /* keep the arena from filling mid-test */
+            enum verdict v = run_test(&run, &t, oi.flags_mask, shown < verbose);
+            if (v == V_PASS) {
+                fs.passed++;
+            } else {
+                fs.failed++;
+                shown++;
+            }
+        }
+        if (r < 0) {
+            fprintf(stderr, "singlestep: %s\n", g_err);
+            input_errors++;
+        } else if (ntests != mf.count) {
+            fprintf(stderr, "singlestep: %s: header announces %u tests, file holds %u (truncated?)\n", path,
+                    mf.count, ntests);
+            input_errors++;
+        }
+        moo_close(&mf);
+        if (all_rows || fs.failed || fs.skipped) {
+            if (!rows++)
+                printf("%-8s %7s %7s %7s %7s\n", "opcode", "tests", "passed", "failed", "skipped");
+            printf("%-8s %7ld %7ld %7ld %7ld\n", fs.name, fs.tests, fs.passed, fs.failed, fs.skipped);
+        }
+        tot_tests += fs.tests;
+        tot_pass += fs.passed;
+        tot_fail += fs.failed;
+        tot_skip += fs.skipped;
+    }
+    double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
+    long ran = tot_pass + tot_fail;
+    double rate = ran ? (double)tot_pass / (double)ran : 0.0;
+    printf("%ld tests in %d files, %.2f %% of the %ld run passed, %.1f s\n", tot_tests, nfiles, 100.0 * rate, ran,
+           secs);
+    printf("singlestep-%s: %ld passed, %ld failed, %ld skipped\n", model, tot_pass, tot_fail, tot_skip);
+    machine_destroy(m);
+    jfree(meta);
+    free(revoked_list.h);
+    for (int f = 0; f < nfiles; f++)
+        free(files[f]);
+    free(files);
+    if (input_errors)
+        return 2;
+    return rate >= PASS_RATE ? 0 : 1;
+}
