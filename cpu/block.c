@@ -63,6 +63,7 @@ void block_cache_flush_all(struct cpu *c)
     struct block_cache *bc = c->bc;
     memset(bc->hash, 0, sizeof(bc->hash));
     bc->used = 0;
+    c->code_epoch++;
     memset(c->mem->code_page, 0, c->mem->ram_size >> PAGE_SHIFT);
     c->stop_block = 1;
 }
@@ -153,6 +154,8 @@ static struct block *build(struct cpu *c, uint32_t lin, uint32_t phys)
                            phys & ~0xFFFu, 1, 0 };
     b->n = 0;
     b->bytes = 0;
+    b->link[0].b = b->link[1].b = NULL;
+    b->next_link = 0;
     b->phys = phys;
     b->code32 = c->code32;
     b->gen = page_gen(bc, phys);
@@ -247,13 +250,38 @@ static void exec_block(struct cpu *c, struct block *b, uint64_t limit)
     bc->cur_page = ~0u;
 }
 
+/* The successor of prev at the current CS:EIP, if remembered and still valid. */
+static struct block *linked(struct cpu *c, struct block *prev)
+{
+    uint32_t lin = c->seg[SEG_CS].base + c->eip;
+    for (int k = 0; k < 2; k++) {
+        struct block_link *l = &prev->link[k];
+        if (l->b && l->lin == lin && l->epoch == c->code_epoch && l->b->gen == page_gen(c->bc, l->b->phys))
+            return l->b;
+    }
+    return NULL;
+}
+
 void block_run(struct cpu *c, uint64_t limit)
 {
+    struct block *prev = NULL;
     while (c->icount < limit) {
-        struct block *b = lookup(c);
+        struct block *b = prev ? linked(c, prev) : NULL;
+        if (!b) {
+            uint32_t epoch = c->code_epoch;
+            b = lookup(c);
+            if (prev && c->code_epoch == epoch && b != c->bc->scratch) {
+                struct block_link *l = &prev->link[prev->next_link];
+                prev->next_link ^= 1;
+                l->b = b;
+                l->lin = c->seg[SEG_CS].base + c->eip;
+                l->epoch = epoch;
+            }
+        }
         exec_block(c, b, limit);
         if (c->stop_block || c->halted || (c->eflags & F_TF) || c->dr_active)
             return;
+        prev = b == c->bc->scratch ? NULL : b;
     }
 }
 

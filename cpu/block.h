@@ -14,8 +14,18 @@
 
 #define BLOCK_MAX_INSNS 32
 
+/* A remembered successor: the block that ran after this one from linear
+ * address lin, valid while the CPU's code epoch is unchanged. */
+struct block_link {
+    struct block *b;
+    uint32_t lin;
+    uint32_t epoch;
+};
+
 struct block {
     struct block *next;     /* hash chain */
+    struct block_link link[2];
+    uint8_t next_link;
     uint32_t phys;          /* physical address of the first byte */
     uint32_t gen;           /* generation of its page when decoded */
     uint16_t bytes;         /* total length in bytes */

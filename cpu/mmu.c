@@ -220,6 +220,7 @@ int cpu_probe(struct cpu *c, uint32_t lin, uint32_t *phys)
 
 void cpu_tlb_flush(struct cpu *c, bool include_global)
 {
+    c->code_epoch++;
     for (int u = 0; u < 2; u++)
         for (int k = 0; k < TLB_SIZE; k++) {
             struct tlb_entry *e = &c->tlb[u][k];
@@ -230,6 +231,7 @@ void cpu_tlb_flush(struct cpu *c, bool include_global)
 
 void cpu_tlb_flush_page(struct cpu *c, uint32_t lin)
 {
+    c->code_epoch++;
     /* large pages may be cached in many slots: drop every slot of this page
      * and, conservatively, every entry mapped through a large page */
     for (int u = 0; u < 2; u++) {
