@@ -23,6 +23,7 @@ struct block_cache {
     uint32_t npages;
     struct block *scratch;       /* uncached single-instruction block */
     uint32_t cur_page;           /* physical page of the running block, or ~0 */
+    uint32_t flush_gen;          /* blocks of older flush generations are dead */
 };
 
 int block_cache_init(struct cpu *c)
@@ -61,7 +62,10 @@ void block_cache_free(struct cpu *c)
 void block_cache_flush_all(struct cpu *c)
 {
     struct block_cache *bc = c->bc;
-    memset(bc->hash, 0, sizeof(bc->hash));
+    /* O(1): blocks carry the flush generation they were built in, so the hash
+     * table need not be cleared; a reused arena slot holds a complete block of
+     * the current generation, valid wherever a stale chain reaches it */
+    bc->flush_gen++;
     bc->used = 0;
     c->code_epoch++;
     memset(c->mem->code_page, 0, c->mem->ram_size >> PAGE_SHIFT);
@@ -159,6 +163,8 @@ static struct block *build(struct cpu *c, uint32_t lin, uint32_t phys)
     b->phys = phys;
     b->code32 = c->code32;
     b->gen = page_gen(bc, phys);
+    b->flush_gen = bc->flush_gen;
+    b->next = NULL;
     for (;;) {
         struct insn *i = &b->insns[b->n];
         f.eip = c->eip + b->bytes;
@@ -193,7 +199,8 @@ static struct block *build(struct cpu *c, uint32_t lin, uint32_t phys)
     /* a block confined to a page whose start crossed nothing: cache it */
     bc->used += BLOCK_BYTES(b->n);
     uint32_t h = hash_key(phys, c->code32);
-    b->next = bc->hash[h];
+    struct block *head = bc->hash[h];
+    b->next = head && head->flush_gen == bc->flush_gen && head != b ? head : NULL;
     bc->hash[h] = b;
     c->stats.blocks_decoded++;
     return b;
@@ -216,7 +223,7 @@ static struct block *lookup(struct cpu *c)
     else
         phys = cpu_translate(c, lin, 2, c->cpl == 3);
     uint32_t h = hash_key(phys, c->code32);
-    for (struct block *b = bc->hash[h]; b; b = b->next) {
+    for (struct block *b = bc->hash[h]; b && b->flush_gen == bc->flush_gen; b = b->next) {
         if (b->phys == phys && b->code32 == c->code32) {
             if (b->gen != page_gen(bc, phys))
                 break; /* stale: rebuild */

@@ -753,10 +753,12 @@ static int modrm_reg(const struct test *t)
     return -1;
 }
 
+static uint32_t g_ordinal; /* test number within its file */
+
 static void describe(const struct test *t, const char *fmt, ...)
 {
     va_list ap;
-    printf("    test %u \"%.*s\" bytes", t->idx, (int)(t->name_len > 60 ? 60 : t->name_len), t->name ? t->name : "");
+    printf("    test %u \"%.*s\" bytes", g_ordinal, (int)(t->name_len > 60 ? 60 : t->name_len), t->name ? t->name : "");
     for (uint32_t k = 0; k < t->nbytes && k < 16; k++)
         printf(" %02x", t->bytes[k]);
     printf(": ");
@@ -790,13 +792,20 @@ static enum verdict run_test(struct runner *r, const struct test *t, uint16_t fl
     cpu_tlb_flush(c, true);
     load_state(r, t);
 
+    /* the 286 set ends every test with a HLT (at the jump target or the
+     * exception handler too); the 8086 set runs one instruction and follows
+     * it with NOPs */
     int steps = 0;
-    while (!c->halted && !c->shutdown && steps < MAX_STEPS) {
+    if (r->is286) {
+        while (!c->halted && !c->shutdown && steps < MAX_STEPS) {
+            cpu_step(c);
+            steps++;
+        }
+    } else {
         cpu_step(c);
-        steps++;
     }
     int bad = 0;
-    if (!c->halted) {
+    if (r->is286 && !c->halted) {
         if (show)
             describe(t, c->shutdown ? "CPU shut down" : "did not halt within %d steps", MAX_STEPS);
         return V_FAIL;
@@ -822,7 +831,7 @@ static enum verdict run_test(struct runner *r, const struct test *t, uint16_t fl
     }
     /* the FLAGS word an exception pushed: the 286 set says where it is; the
      * 8086 set does not, so a divide error is recognised by the final CS:IP
-     * being the INT 0 vector's handler (plus the HLT) */
+     * being the INT 0 vector's handler */
     uint32_t fl_addr = 0xFFFFFFFFu;
     if (t->has_excp) {
         fl_addr = t->excp_flags_addr;
@@ -838,7 +847,7 @@ static enum verdict run_test(struct runner *r, const struct test *t, uint16_t fl
         uint16_t fip = (t->fina.mask & (1u << RG_IP)) ? t->fina.regs[RG_IP] : t->init.regs[RG_IP];
         uint16_t fss = (t->fina.mask & (1u << RG_SS)) ? t->fina.regs[RG_SS] : t->init.regs[RG_SS];
         uint16_t fsp = (t->fina.mask & (1u << RG_SP)) ? t->fina.regs[RG_SP] : t->init.regs[RG_SP];
-        if (fcs == hcs && fip == (uint16_t)(hip + 1))
+        if (fcs == hcs && fip == hip)
             fl_addr = ((uint32_t)fss << 4) + (uint16_t)(fsp + 4);
     }
     for (uint32_t k = 0; k < t->fina.nram; k++) {
@@ -1003,7 +1012,7 @@ int main(int argc, char **argv)
     int input_errors = 0, rows = 0;
     clock_t t0 = clock();
     for (int f = 0; f < nfiles; f++) {
-        char key[32], op[16];
+        char key[32], op[32];
         int freg = -1;
         snprintf(key, sizeof(key), "%.*s", (int)(strlen(files[f]) - 7), files[f]);
         if (!in_only_list(only, key))
@@ -1032,7 +1041,7 @@ int main(int argc, char **argv)
         int r, shown = 0;
         uint32_t ntests = 0;
         while ((r = moo_next(&mf, &t)) > 0) {
-            ntests++;
+            g_ordinal = ntests++;
             fs.tests++;
             int reg = freg >= 0 ? freg : modrm_reg(&t);
             struct opinfo oi = meta_lookup(meta, op, jget(jget(jget(meta, "opcodes"), op), "reg") ? reg : -1);
