@@ -213,6 +213,7 @@ struct cpu {
     uint8_t tf_pending;        /* single-step trap after this instruction */
     uint32_t dr6_pending;      /* DR6 bits for a pending #DB trap */
     uint8_t dr_active;         /* any enabled breakpoint in DR7 */
+    uint8_t dr_data;           /* any enabled data breakpoint in DR7 */
     uint8_t stop_block;        /* end the current block after this instruction */
     uint8_t shutdown;          /* triple fault happened; board resets */
     uint64_t run_limit;        /* icount at which cpu_run returns */
@@ -310,6 +311,8 @@ void cpu_write_cr0(struct cpu *c, uint32_t v);
 void cpu_write_cr3(struct cpu *c, uint32_t v);
 void cpu_write_cr4(struct cpu *c, uint32_t v);
 void cpu_write_dr7(struct cpu *c, uint32_t v);
+/* Data breakpoints (SDM 17.3.1.2): record DR6 bits for an access of size bytes at lin. */
+void cpu_dr_check_data(struct cpu *c, uint32_t lin, int size, int write);
 int cpu_rdmsr(struct cpu *c, uint32_t idx, uint64_t *val);  /* -1: #GP */
 int cpu_wrmsr(struct cpu *c, uint32_t idx, uint64_t val);
 uint64_t cpu_tsc(struct cpu *c);

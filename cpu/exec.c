@@ -81,6 +81,7 @@ void cpu_reset(struct cpu *c)
     c->dr[6] = 0xFFFF0FF0u;
     c->dr[7] = 0x400;
     c->dr_active = 0;
+    c->dr_data = 0;
     c->r[R_EDX] = m->cpuid_family_model_stepping ? m->cpuid_family_model_stepping
                                                 : (m->gen == CPU_386 ? 0x0303 : 0);
     memset(&c->msr, 0, sizeof(c->msr));

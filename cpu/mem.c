@@ -72,6 +72,8 @@ static inline struct tlb_entry *tlb_get(struct cpu *c, uint32_t lin, int write, 
 
 static uint32_t lin_read(struct cpu *c, uint32_t lin, int size, int user)
 {
+    if (c->dr_data)
+        cpu_dr_check_data(c, lin, size, 0);
     if (((lin & 0xFFF) + (uint32_t)size) <= 0x1000) {
         struct tlb_entry *e = tlb_get(c, lin, 0, user);
         uint32_t off = lin & 0xFFF;
@@ -94,6 +96,8 @@ static uint32_t lin_read(struct cpu *c, uint32_t lin, int size, int user)
 
 static void lin_write(struct cpu *c, uint32_t lin, uint32_t v, int size, int user)
 {
+    if (c->dr_data)
+        cpu_dr_check_data(c, lin, size, 1);
     if (((lin & 0xFFF) + (uint32_t)size) <= 0x1000) {
         struct tlb_entry *e = tlb_get(c, lin, 1, user);
         uint32_t off = lin & 0xFFF;

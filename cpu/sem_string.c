@@ -61,6 +61,11 @@ static inline void count_dec(struct cpu *c, const struct insn *i)
                 if (((i)->rep == 0xF3) != zf_)                              \
                     break;                                                  \
             }                                                               \
+            if ((c)->dr6_pending && count_get(c, i) != 0) {                 \
+                /* data breakpoint: trap after this iteration */            \
+                (c)->eip = (c)->eip_start;                                  \
+                break;                                                      \
+            }                                                               \
         }                                                                   \
     } while (0)
 
