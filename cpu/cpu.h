@@ -125,6 +125,7 @@ struct dtr {
 enum cc_op {
     CC_NONE,        /* eflags holds the arithmetic flags */
     CC_ADD, CC_ADC, CC_SUB, CC_SBB, CC_LOGIC, CC_INC, CC_DEC,
+    CC_FIXED,       /* SF ZF PF from res; CF OF AF given in a (shifts, multiply) */
 };
 
 struct lazy_flags {

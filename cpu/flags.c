@@ -8,11 +8,7 @@
 
 int parity8(uint32_t v)
 {
-    v &= 0xFF;
-    v ^= v >> 4;
-    v ^= v >> 2;
-    v ^= v >> 1;
-    return !(v & 1);
+    return !__builtin_parity(v & 0xFF);
 }
 
 uint32_t cpu_compute_flags(const struct cpu *c)
@@ -50,6 +46,9 @@ uint32_t cpu_compute_flags(const struct cpu *c)
             f |= F_AF;
         break;
     case CC_LOGIC:
+        break;
+    case CC_FIXED:
+        f |= l->a & (F_CF | F_OF | F_AF);
         break;
     case CC_INC:
         if (l->carry_in)
@@ -130,6 +129,14 @@ void flags_set_logic(struct cpu *c, uint32_t res, int size)
 {
     c->lf.op = CC_LOGIC;
     c->lf.res = res & size_mask(size);
+    c->lf.size = (uint8_t)size;
+}
+
+void flags_set_fixed(struct cpu *c, uint32_t res, int size, uint32_t cf_of_af)
+{
+    c->lf.op = CC_FIXED;
+    c->lf.res = res & size_mask(size);
+    c->lf.a = cf_of_af;
     c->lf.size = (uint8_t)size;
 }
 

@@ -143,6 +143,8 @@ int sem_cond(struct cpu *c, int cc);
 uint32_t alu_op(struct cpu *c, int op, uint32_t a, uint32_t b, int size);
 void flags_set_logic(struct cpu *c, uint32_t res, int size);
 void flags_set_szp(struct cpu *c, uint32_t res, int size);   /* SF ZF PF from res, others kept */
+/* Lazy: SF ZF PF from res, CF OF AF as given (F_* bits). */
+void flags_set_fixed(struct cpu *c, uint32_t res, int size, uint32_t cf_of_af);
 void flags_materialize(struct cpu *c);
 int parity8(uint32_t v);
 

@@ -220,9 +220,8 @@ static uint32_t do_shift(struct cpu *c, int op, uint32_t a, unsigned count, int 
         count &= 31;
     if (count == 0)
         return a;
-    flags_materialize(c);
     uint32_t r = a;
-    int cf = !!(c->eflags & F_CF), of;
+    int cf = cpu_cf(c), of;
     switch (op) {
     case SH_ROL: {
         unsigned n = count % (unsigned)bits;
@@ -262,8 +261,7 @@ static uint32_t do_shift(struct cpu *c, int op, uint32_t a, unsigned count, int 
     case SH_SETMO:
         if (c->model->gen == CPU_8086) {
             r = m;
-            c->eflags &= ~(F_CF | F_OF | F_AF);
-            flags_set_szp(c, r, size);
+            flags_set_fixed(c, r, size, 0);
             return r;
         }
         /* SAL alias on later CPUs */
@@ -273,17 +271,17 @@ static uint32_t do_shift(struct cpu *c, int op, uint32_t a, unsigned count, int 
         r = (uint32_t)w & m;
         cf = count > (unsigned)bits ? 0 : (int)((w >> bits) & 1);
         of = !!(r & sb) ^ cf;
-        flags_set_szp(c, r, size);
-        c->eflags &= ~F_AF;
-        break;
+        /* lazily: SF ZF PF from the result, AF cleared */
+        flags_set_fixed(c, r, size, (cf ? F_CF : 0) | (of ? F_OF : 0));
+        return r;
     }
     case SH_SHR: {
         r = count >= 32 ? 0 : (a >> count) & m;
         cf = count > (unsigned)bits ? 0 : (int)((a >> (count - 1)) & 1);
         of = !!(a & sb);
-        flags_set_szp(c, r, size);
-        c->eflags &= ~F_AF;
-        break;
+        /* lazily: SF ZF PF from the result, AF cleared */
+        flags_set_fixed(c, r, size, (cf ? F_CF : 0) | (of ? F_OF : 0));
+        return r;
     }
     default: { /* SAR */
         int64_t s = sext(a, size);
@@ -293,11 +291,13 @@ static uint32_t do_shift(struct cpu *c, int op, uint32_t a, unsigned count, int 
         if (count > 63)
             cf = s < 0;
         of = 0;
-        flags_set_szp(c, r, size);
-        c->eflags &= ~F_AF;
-        break;
+        /* lazily: SF ZF PF from the result, AF cleared */
+        flags_set_fixed(c, r, size, (cf ? F_CF : 0) | (of ? F_OF : 0));
+        return r;
     }
     }
+    /* rotates: only CF and OF change */
+    flags_materialize(c);
     set_flag(c, F_CF, cf);
     set_flag(c, F_OF, of);
     return r;
