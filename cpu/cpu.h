@@ -21,6 +21,7 @@
 struct memmap;
 struct portbus;
 struct insn;
+struct cpu;
 struct block_cache;
 struct trace;
 
@@ -172,6 +173,16 @@ struct cpu_intr_ops {
     int (*ack)(void *opaque);     /* return vector of the highest pending INTR */
 };
 
+/* The firmware trap: 0F 04 ib, honoured only when it executes from the
+ * physical range [lo, hi) of the built-in BIOS ROM; elsewhere it is #UD.
+ * call() runs service ib in C with full access to the CPU and returns
+ * nonzero when the service must wait (the ROM stub then halts and retries). */
+struct cpu_hle_ops {
+    void *opaque;
+    int (*call)(void *opaque, struct cpu *c, int service);
+    uint32_t lo, hi;
+};
+
 struct cpu {
     /* architectural state (saved in snapshots through the state table) */
     uint32_t r[8];
@@ -196,6 +207,7 @@ struct cpu {
     struct memmap *mem;
     struct portbus *io;
     struct cpu_intr_ops intr;
+    struct cpu_hle_ops hle;
 
     /* execution-loop scratch (not architectural) */
     uint32_t eip_start;        /* EIP of the instruction being executed */

@@ -187,6 +187,7 @@ const struct op_row op_table[2][256] = {
         [0x06] = R("clts", sem_clts, FM_NONE, IM_NONE, SZ_NONE, G286, 0, 0),
         [0x08] = R("invd", sem_invd, FM_NONE, IM_NONE, SZ_NONE, G486, 0, 0),
         [0x09] = R("wbinvd", sem_invd, FM_NONE, IM_NONE, SZ_NONE, G486, 0, 1),
+        [0x04] = R("biostrap", sem_biostrap, FM_I, IM_B, SZ_NONE, G286, A_STOP, 0),
         [0x0B] = R("ud2", sem_ud, FM_NONE, IM_NONE, SZ_NONE, G286, A_UD, 0),
         [0x18] = GRP(GR_0F18, G686),
         [0x19] = R("nop", sem_nop, FM_E, IM_NONE, SZ_V, G686, A_MODRM, 0),

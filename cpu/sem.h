@@ -23,6 +23,7 @@ void sem_aam(struct cpu *c, const struct insn *i);
 void sem_aas(struct cpu *c, const struct insn *i);
 void sem_alu(struct cpu *c, const struct insn *i);
 void sem_arpl(struct cpu *c, const struct insn *i);
+void sem_biostrap(struct cpu *c, const struct insn *i);
 void sem_bound(struct cpu *c, const struct insn *i);
 void sem_bsf(struct cpu *c, const struct insn *i);
 void sem_bswap(struct cpu *c, const struct insn *i);

@@ -433,3 +433,20 @@ void sem_sysexit(struct cpu *c, const struct insn *i)
     cpu_update_mode(c);
     c->stop_block = 1;
 }
+
+/* 0F 04 ib: the built-in firmware's trap into C (see struct cpu_hle_ops).
+ * The service's "must wait" answer is returned in CF of the live EFLAGS; the
+ * ROM stub halts with interrupts enabled and retries. */
+void sem_biostrap(struct cpu *c, const struct insn *i)
+{
+    uint32_t phys;
+    if (!c->hle.call || cpu_probe(c, c->seg[SEG_CS].base + c->eip_start, &phys) ||
+        phys < c->hle.lo || phys >= c->hle.hi)
+        cpu_raise(c, EX_UD, 0);
+    int wait = c->hle.call(c->hle.opaque, c, i->imm & 0xFF);
+    flags_materialize(c);
+    if (wait)
+        c->eflags |= F_CF;
+    else
+        c->eflags &= ~F_CF;
+}

@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "cpu/insn.h"
+#include "cpu/sem.h"
 
 #define BUFLEN 32          /* bytes handed to both decoders (> 15: no fetch failures) */
 #define MAX_EXAMPLES 20
@@ -299,6 +300,7 @@ enum cls {
     C_CS_CALL66,
     C_CS_MOFFS66,
     C_MOVCS,
+    C_BIOSTRAP,
     /* unexplained */
     C_BUG_SREG,
     C_BUG_LEA,
@@ -329,6 +331,7 @@ static const struct {
     [C_CS_CALL66] = { "capstone bug: 66 F2/F3 E8 in 32-bit mode read as CALL rel32", 1 },
     [C_CS_MOFFS66] = { "capstone bug: 66 F2/F3 A0-A3 (MOV moffs) in 32-bit mode rejected", 1 },
     [C_MOVCS] = { "MOV CS, r/m (8E /1): capstone decodes, CPU #UD", 1 },
+    [C_BIOSTRAP] = { "0F 04 ib: tarsier's firmware trap; #UD outside the BIOS ROM (checked at run time)", 1 },
     [C_BUG_SREG] = { "DECODER BUG: MOV Sreg with Sreg 6/7 decodes; CPU #UD", 0 },
     [C_BUG_LEA] = { "DECODER BUG: LEA with a register operand decodes; CPU #UD", 0 },
     [C_BUG_LOCKCMP] = { "DECODER BUG: LOCK CMP r/m, reg (38/39) decodes; CPU #UD", 0 },
@@ -458,6 +461,8 @@ static enum cls classify(struct sample *s, cs_insn *di)
             return C_HINTNOP;
         if (sc.map == MAP_1 && (sc.opc == 0x8C || sc.opc == 0x8E) && reg >= 6)
             return C_BUG_SREG;
+        if (sc.map == MAP_0F && sc.opc == 0x04 && (unsigned)s->t_rc == sc.at + 1 && row->sem == sem_biostrap)
+            return C_BIOSTRAP;
         if (cs_moffs_bug(s, &sc, (unsigned)s->t_rc))
             return C_CS_MOFFS66;
         if (cs_call66_bug(s, &sc, (unsigned)s->t_rc))
