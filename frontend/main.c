@@ -13,6 +13,12 @@ static void usage(FILE *f)
     fprintf(f,
             "usage: tarsier [options]\n"
             "  -bios FILE          raw ROM image mapped at the top of 1 MiB and below 4 GiB\n"
+            "                      (default: the built-in BIOS)\n"
+            "  -fda/-fdb FILE      floppy disk images (160 KiB to 2.88 MiB)\n"
+            "  -hda/-hdb FILE      hard disk images (raw)\n"
+            "  -boot ORDER         boot order of drive letters a, b, c (default ac)\n"
+            "  -snapshot           keep disk writes in memory; images are not modified\n"
+            "  -textdump FILE      write the text screen to FILE (- for stdout) when the run ends\n"
             "  -cpu MODEL          %s (default pentium-pro)\n"
             "  -m MEGABYTES        guest RAM (default 32)\n"
             "  -debugcon SPEC      bytes written to port 0xE9: stdio, none or file:PATH\n"
@@ -39,6 +45,7 @@ static int need_arg(int argc, char **argv, int k)
 int main(int argc, char **argv)
 {
     struct machine_config cfg;
+    const char *textdump = NULL;
     memset(&cfg, 0, sizeof(cfg));
     for (int k = 1; k < argc; k++) {
         const char *a = argv[k];
@@ -91,6 +98,30 @@ int main(int argc, char **argv)
                 return 2;
             }
             cfg.timeout_s = v;
+        } else if (!strcmp(a, "-fda") || !strcmp(a, "-fdb") || !strcmp(a, "-hda") || !strcmp(a, "-hdb")) {
+            if (!need_arg(argc, argv, k))
+                return 2;
+            const char *p = argv[++k];
+            if (!strcmp(a, "-fda"))
+                cfg.fda = p;
+            else if (!strcmp(a, "-fdb"))
+                cfg.fdb = p;
+            else if (!strcmp(a, "-hda"))
+                cfg.hda = p;
+            else
+                cfg.hdb = p;
+        } else if (!strcmp(a, "-boot")) {
+            if (!need_arg(argc, argv, k))
+                return 2;
+            cfg.boot_order = argv[++k];
+            if (!strncmp(cfg.boot_order, "order=", 6))
+                cfg.boot_order += 6;
+        } else if (!strcmp(a, "-textdump")) {
+            if (!need_arg(argc, argv, k))
+                return 2;
+            textdump = argv[++k];
+        } else if (!strcmp(a, "-snapshot")) {
+            cfg.snapshot = true;
         } else if (!strcmp(a, "-d")) {
             if (!need_arg(argc, argv, k))
                 return 2;
@@ -104,10 +135,8 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    if (!cfg.bios_path) {
-        fprintf(stderr, "tarsier: no firmware: give -bios FILE (the built-in BIOS is not there yet)\n");
-        return 2;
-    }
+    if (!cfg.bios_path)
+        cfg.builtin_bios = true;
     char err[512];
     struct machine *m = machine_create(&cfg, err, sizeof(err));
     if (!m) {
@@ -115,6 +144,13 @@ int main(int argc, char **argv)
         return 2;
     }
     int status = machine_run(m);
+    if (textdump) {
+        FILE *f = !strcmp(textdump, "-") ? stdout : fopen(textdump, "w");
+        if (!f || machine_text_dump(m, f) || (f != stdout && fclose(f))) {
+            fprintf(stderr, "tarsier: -textdump: cannot write '%s'\n", textdump);
+            status = status ? status : 1;
+        }
+    }
     machine_destroy(m);
     return status;
 }

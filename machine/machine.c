@@ -54,6 +54,64 @@ static void map_rom(struct machine *m)
         memmap_add_rom(&m->mem, (uint32_t)(0x100000000ull - n), n, m->bios_rom, "bios-high", 10);
 }
 
+static int attach_disks(struct machine *m, const struct machine_config *cfg, char *err, size_t errlen)
+{
+    const char *paths[4] = { cfg->fda, cfg->fdb, cfg->hda, cfg->hdb };
+    const bool ro[4] = { cfg->fd_readonly[0], cfg->fd_readonly[1], cfg->hd_readonly[0], cfg->hd_readonly[1] };
+    for (int k = 0; k < 4; k++) {
+        if (!paths[k])
+            continue;
+        char e[300];
+        struct disk *d = disk_open(paths[k], k < 2 ? DISK_FLOPPY : DISK_HD, ro[k], cfg->snapshot, e, sizeof(e));
+        if (!d) {
+            snprintf(err, errlen, "-%s: %s", k == 0 ? "fda" : k == 1 ? "fdb" : k == 2 ? "hda" : "hdb", e);
+            return -1;
+        }
+        if (k < 2)
+            m->fd[k] = d;
+        else
+            m->hd[k - 2] = d;
+    }
+    return 0;
+}
+
+/* The built-in BIOS: its ROM below 1 MiB and aliased at the top of 4 GiB,
+ * and the firmware trap wired to its services. */
+static int install_builtin_bios(struct machine *m, const struct machine_config *cfg, char *err, size_t errlen)
+{
+    struct bios *b = &m->bios;
+    if (m->cpu.model->gen < CPU_286) {
+        snprintf(err, errlen, "the built-in BIOS needs a 286 or later CPU model; use -bios with -cpu 8086");
+        return -1;
+    }
+    b->cpu = &m->cpu;
+    b->mem = &m->mem;
+    b->io = &m->io;
+    b->ram_size = m->mem.ram_size;
+    for (int k = 0; k < 2; k++) {
+        b->fd[k] = m->fd[k];
+        b->hd[k] = m->hd[k];
+    }
+    const char *order = cfg->boot_order ? cfg->boot_order : "ac";
+    for (const char *o = order; *o; o++)
+        if (!strchr("abcd", *o)) {
+            snprintf(err, errlen, "-boot: '%s': use drive letters a, b, c or d", order);
+            return -1;
+        }
+    snprintf(b->boot_order, sizeof(b->boot_order), "%s", order);
+    bios_build_rom(b);
+    memmap_add_rom(&m->mem, BIOS_ROM_BASE, BIOS_ROM_SIZE, b->rom, "bios", 10);
+    if (m->cpu.model->gen == CPU_286)
+        memmap_add_rom(&m->mem, 0xFF0000, BIOS_ROM_SIZE, b->rom, "bios-high", 10);
+    else
+        memmap_add_rom(&m->mem, 0xFFFF0000u, BIOS_ROM_SIZE, b->rom, "bios-high", 10);
+    m->cpu.hle.call = bios_call;
+    m->cpu.hle.opaque = b;
+    m->cpu.hle.lo = BIOS_ROM_BASE;
+    m->cpu.hle.hi = BIOS_ROM_BASE + BIOS_ROM_SIZE;
+    return 0;
+}
+
 static int no_intr(void *opaque)
 {
     return -1;
@@ -110,6 +168,10 @@ struct machine *machine_create(const struct machine_config *cfg, char *err, size
         goto fail;
     if (m->bios_rom)
         map_rom(m);
+    if (attach_disks(m, cfg, err, errlen))
+        goto fail;
+    if (cfg->builtin_bios && !m->bios_rom && install_builtin_bios(m, cfg, err, errlen))
+        goto fail;
     /* the board's port map: every device wired here and nowhere else */
     m->dbg.post_port = 0x80;
     if (cfg->debugcon && debugport_open_con(&m->dbg, cfg->debugcon, err, errlen))
@@ -163,6 +225,10 @@ void machine_destroy(struct machine *m)
     if (!m)
         return;
     debugport_close(&m->dbg);
+    for (int k = 0; k < 2; k++) {
+        disk_close(m->fd[k]);
+        disk_close(m->hd[k]);
+    }
     cpu_free(&m->cpu);
     memmap_free(&m->mem);
     if (m->trace) {
@@ -181,6 +247,30 @@ void machine_reset(struct machine *m)
     cpu_reset(&m->cpu);
     m->p92.value = 0;
     m->p92.reset_requested = 0;
+}
+
+int machine_text_dump(struct machine *m, FILE *out)
+{
+    unsigned cols = memmap_read(&m->mem, 0x44A, 2), rows = memmap_read(&m->mem, 0x484, 1) + 1u;
+    uint32_t start = 0xB8000 + memmap_read(&m->mem, 0x44E, 2);
+    if (cols == 0 || cols > 132)
+        cols = 80;
+    if (rows < 2 || rows > 60)
+        rows = 25;
+    for (unsigned r = 0; r < rows; r++) {
+        char line[140];
+        unsigned n = 0;
+        for (unsigned c = 0; c < cols; c++) {
+            uint8_t ch = (uint8_t)memmap_read(&m->mem, start + (r * cols + c) * 2, 1);
+            line[n++] = ch >= 0x20 && ch < 0x7F ? (char)ch : ch == 0 ? ' ' : '.';
+        }
+        while (n && line[n - 1] == ' ')
+            n--;
+        line[n] = 0;
+        if (fprintf(out, "%s\n", line) < 0)
+            return -1;
+    }
+    return 0;
 }
 
 /* Virtual time follows the instruction count (deterministic mode). */

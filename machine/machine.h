@@ -14,7 +14,9 @@
 #include "cpu/cpu.h"
 #include "cpu/trace.h"
 #include "devices/debugport.h"
+#include "bios/bios.h"
 #include "devices/port92.h"
+#include "machine/disk.h"
 #include "machine/clock.h"
 #include "machine/memmap.h"
 #include "machine/portbus.h"
@@ -31,6 +33,11 @@ struct machine_config {
     const char *trace_file;      /* -D */
     bool no_reboot;              /* triple fault ends the run instead of resetting */
     bool no_rom;                 /* tests: no ROM at all (RAM everywhere below 1 MiB) */
+    bool builtin_bios;           /* no -bios: map the built-in BIOS */
+    const char *fda, *fdb, *hda, *hdb;  /* disk images */
+    bool fd_readonly[2], hd_readonly[2];
+    bool snapshot;               /* -snapshot: writes kept in memory */
+    const char *boot_order;      /* -boot: e.g. "a", "c", "ac" (default: a then c) */
 };
 
 enum machine_status {
@@ -48,6 +55,8 @@ struct machine {
     struct vclock clock;
     struct debugport dbg;        /* 0xE9 debug console, POST port, exit port */
     struct port92 p92;
+    struct bios bios;
+    struct disk *fd[2], *hd[2];
     struct trace *trace;
     bool no_reboot;
     uint8_t *bios_rom;
@@ -68,6 +77,9 @@ void machine_reset(struct machine *m);
 /* Run until the machine stops (exit port, halt under exit-on-halt, timeout).
  * Returns the process exit status the frontend should use. */
 int machine_run(struct machine *m);
+/* Write the VGA text screen (mode from the BIOS data area, B8000h) as text,
+ * one line per row with trailing blanks removed.  Returns 0 or -1. */
+int machine_text_dump(struct machine *m, FILE *out);
 /* Run for at most n instructions (tests). */
 void machine_run_insns(struct machine *m, uint64_t n);
 
