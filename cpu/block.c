@@ -23,7 +23,8 @@ struct block_cache {
     uint32_t npages;
     struct block *scratch;       /* uncached single-instruction block */
     uint32_t cur_page;           /* physical page of the running block, or ~0 */
-    uint32_t flush_gen;          /* blocks of older flush generations are dead */
+    uint32_t flush_gen;          /* buckets of older flush generations are empty */
+    uint32_t hash_gen[BC_HASH];  /* flush generation in which each bucket was filled */
 };
 
 int block_cache_init(struct cpu *c)
@@ -62,9 +63,8 @@ void block_cache_free(struct cpu *c)
 void block_cache_flush_all(struct cpu *c)
 {
     struct block_cache *bc = c->bc;
-    /* O(1): blocks carry the flush generation they were built in, so the hash
-     * table need not be cleared; a reused arena slot holds a complete block of
-     * the current generation, valid wherever a stale chain reaches it */
+    /* O(1): a bucket whose generation is older than flush_gen is empty, so
+     * the table need not be cleared */
     bc->flush_gen++;
     bc->used = 0;
     c->code_epoch++;
@@ -163,7 +163,6 @@ static struct block *build(struct cpu *c, uint32_t lin, uint32_t phys)
     b->phys = phys;
     b->code32 = c->code32;
     b->gen = page_gen(bc, phys);
-    b->flush_gen = bc->flush_gen;
     b->next = NULL;
     for (;;) {
         struct insn *i = &b->insns[b->n];
@@ -199,9 +198,9 @@ static struct block *build(struct cpu *c, uint32_t lin, uint32_t phys)
     /* a block confined to a page whose start crossed nothing: cache it */
     bc->used += BLOCK_BYTES(b->n);
     uint32_t h = hash_key(phys, c->code32);
-    struct block *head = bc->hash[h];
-    b->next = head && head->flush_gen == bc->flush_gen && head != b ? head : NULL;
+    b->next = bc->hash_gen[h] == bc->flush_gen ? bc->hash[h] : NULL;
     bc->hash[h] = b;
+    bc->hash_gen[h] = bc->flush_gen;
     c->stats.blocks_decoded++;
     return b;
 }
@@ -223,7 +222,7 @@ static struct block *lookup(struct cpu *c)
     else
         phys = cpu_translate(c, lin, 2, c->cpl == 3);
     uint32_t h = hash_key(phys, c->code32);
-    for (struct block *b = bc->hash[h]; b && b->flush_gen == bc->flush_gen; b = b->next) {
+    for (struct block *b = bc->hash_gen[h] == bc->flush_gen ? bc->hash[h] : NULL; b; b = b->next) {
         if (b->phys == phys && b->code32 == c->code32) {
             if (b->gen != page_gen(bc, phys))
                 break; /* stale: rebuild */

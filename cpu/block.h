@@ -28,7 +28,6 @@ struct block {
     uint8_t next_link;
     uint32_t phys;          /* physical address of the first byte */
     uint32_t gen;           /* generation of its page when decoded */
-    uint32_t flush_gen;     /* cache flush generation it was built in */
     uint16_t bytes;         /* total length in bytes */
     uint8_t code32;
     uint8_t n;
