@@ -18,6 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cpu/fpu.h"
+
 struct memmap;
 struct portbus;
 struct insn;
@@ -171,6 +173,12 @@ struct cpu_msrs {
 struct cpu_intr_ops {
     void *opaque;
     int (*ack)(void *opaque);     /* return vector of the highest pending INTR */
+    /* FERR# output of the x87 (CR0.NE=0, the PC-compatible path): level 1 when a
+     * waiting FP instruction finds an unmasked exception pending, 0 when FNCLEX,
+     * FNINIT, FNSAVE or FLDENV/FRSTOR clear it.  The board routes it to IRQ13 and
+     * deasserts on a write to port F0h.  NULL: not wired (the FPU acts as if
+     * IGNNE# were asserted).  See docs/x87.md. */
+    void (*fpu_ferr)(void *opaque, int level);
 };
 
 /* The firmware trap: 0F 04 ib, honoured only when it executes from the
@@ -194,6 +202,7 @@ struct cpu {
     uint32_t dr[8];
     struct cpu_msrs msr;
     struct lazy_flags lf;
+    struct fpu fpu;            /* x87 (cpu/fpu.h) */
     uint8_t cpl;
     uint8_t halted;
     uint8_t intr_line;         /* INTR pin level (driven by the PIC) */

@@ -245,6 +245,8 @@ int decode_insn(struct insn *i, int code32, enum cpu_gen gen, fetch_fn fetch, vo
         if (decode_modrm(&d, i))
             goto fail;
         row = &op_groups[row->sub][i->reg];
+        if (gen == CPU_8086 && (opc == 0x8F || opc == 0xC6 || opc == 0xC7))
+            row = &op_groups[op_table[map][opc].sub][0]; /* the 8086 ignores reg here */
     } else if (row->attrs & A_MODRM) {
         if (row->attrs & A_REG) {
             if (next(&d, &b))
@@ -259,6 +261,8 @@ int decode_insn(struct insn *i, int code32, enum cpu_gen gen, fetch_fn fetch, vo
     } else {
         i->mod = 3;
     }
+    if (gen == CPU_8086 && map == MAP_1 && (opc == 0x8C || opc == 0x8E))
+        i->reg &= 3; /* the 8086 decodes two bits of the sreg field */
     if (!row->mnem || !row->sem || (row->attrs & A_UD))
         ud = 1; /* unassigned, or a prefix byte this generation does not know */
     else if (gen < row->min_gen)
@@ -272,7 +276,7 @@ int decode_insn(struct insn *i, int code32, enum cpu_gen gen, fetch_fn fetch, vo
         ud = 1; /* no segment registers 6 and 7; MOV CS is #UD from the 386 */
     if (read_imm(&d, i, row->imm))
         goto fail;
-    if (!ud && i->lock && gen >= CPU_286 && (!(row->attrs & A_LOCK) || i->mod == 3))
+    if (!ud && i->lock && gen >= CPU_386 && (!(row->attrs & A_LOCK) || i->mod == 3))
         ud = 1;
     if (gen == CPU_8086 && !row->mnem)
         ud = 0; /* unreachable in practice: every 8086 byte decodes to something */

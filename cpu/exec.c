@@ -85,6 +85,7 @@ void cpu_reset(struct cpu *c)
     c->r[R_EDX] = m->cpuid_family_model_stepping ? m->cpuid_family_model_stepping
                                                 : (m->gen == CPU_386 ? 0x0303 : 0);
     memset(&c->msr, 0, sizeof(c->msr));
+    fpu_power_on(&c->fpu);
     c->msr.apic_base = 0xFEE00900u;
     c->cpl = 0;
     c->halted = 0;

@@ -24,8 +24,11 @@ uint32_t cpu_seg_check(struct cpu *c, int sreg, uint32_t off, int size, int writ
         /* real and v86 mode: only the limit applies (SDM 20.1.1 / 20.2) */
         if (c->model->gen == CPU_8086)
             return s->base + off;
-        if (last > s->limit || last < off)
+        if (last > s->limit || last < off) {
+            if (c->model->gen == CPU_286)
+                cpu_raise(c, EX_GP, 0); /* the 286's real-mode segment overrun is int 13, also for SS */
             seg_fault(c, sreg);
+        }
         return s->base + off;
     }
     uint16_t a = s->attr;

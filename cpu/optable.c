@@ -40,7 +40,7 @@
 /* Group indices (op_groups rows). */
 enum {
     GR_80, GR_81, GR_82, GR_83, GR_8F, GR_C0, GR_C1, GR_C6, GR_C7, GR_D0, GR_D1, GR_D2, GR_D3,
-    GR_F6, GR_F7, GR_FE, GR_FF, GR_0F00, GR_0F01, GR_0FBA, GR_0FC7, GR_0F18, GR_COUNT
+    GR_F6, GR_F7, GR_FE, GR_FF, GR_0F00, GR_0F01, GR_0FBA, GR_0FC7, GR_0F18, GR_0FAE, GR_COUNT
 };
 
 const struct op_row op_ud_row = UD;
@@ -229,6 +229,7 @@ const struct op_row op_table[2][256] = {
         [0xAB] = R("bts", sem_bt, FM_EG, IM_NONE, SZ_V, G386, A_MODRM | A_LOCK, BT_BTS),
         [0xAC] = R("shrd", sem_shd, FM_EGI, IM_B, SZ_V, G386, A_MODRM, 1),
         [0xAD] = R("shrd", sem_shd, FM_EGC, IM_NONE, SZ_V, G386, A_MODRM, 1),
+        [0xAE] = GRP(GR_0FAE, G686),
         [0xAF] = R("imul", sem_imul2, FM_GE, IM_NONE, SZ_V, G386, A_MODRM, 0),
         [0xB0] = R("cmpxchg", sem_cmpxchg, FM_EG, IM_NONE, SZ_B, G486, A_MODRM | A_LOCK, 0),
         [0xB1] = R("cmpxchg", sem_cmpxchg, FM_EG, IM_NONE, SZ_V, G486, A_MODRM | A_LOCK, 0),
@@ -331,4 +332,8 @@ const struct op_row op_groups[GR_COUNT][8] = {
                   R("nop", sem_nop, FM_E, IM_NONE, SZ_V, G686, A_MODRM, 0),
                   R("nop", sem_nop, FM_E, IM_NONE, SZ_V, G686, A_MODRM, 0),
                   R("nop", sem_nop, FM_E, IM_NONE, SZ_V, G686, A_MODRM, 0) },
+    /* FXSAVE/FXRSTOR: #UD unless the model has CPUID.FXSR (checked in fpu_env.c) */
+    [GR_0FAE] = { R("fxsave", fpu_fxsave, FM_M, IM_NONE, SZ_NONE, G686, A_MODRM | A_MEM, 0),
+                  R("fxrstor", fpu_fxrstor, FM_M, IM_NONE, SZ_NONE, G686, A_MODRM | A_MEM | A_STOP, 0),
+                  UD, UD, UD, UD, UD, UD },
 };

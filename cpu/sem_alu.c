@@ -166,6 +166,8 @@ void sem_muldiv(struct cpu *c, const struct insn *i)
             divide_error(c);
             return;
         }
+        if (c->model->gen == CPU_8086 && i->rep)
+            q = -q; /* 8086: a REP prefix flips the microcode's quotient sign */
         lo = (uint64_t)q & m;
         hi = (uint64_t)r & m;
         of = 0;
@@ -279,6 +281,8 @@ static uint32_t do_shift(struct cpu *c, int op, uint32_t a, unsigned count, int 
         r = count >= 32 ? 0 : (a >> count) & m;
         cf = count > (unsigned)bits ? 0 : (int)((a >> (count - 1)) & 1);
         of = !!(a & sb);
+        if (c->model->gen <= CPU_286 && count > 1)
+            of = 0; /* microcoded shift: OF from the last one-bit step */
         /* lazily: SF ZF PF from the result, AF cleared */
         flags_set_fixed(c, r, size, (cf ? F_CF : 0) | (of ? F_OF : 0));
         return r;
@@ -410,7 +414,8 @@ void sem_daa(struct cpu *c, const struct insn *i)
         al += 6;
         af = 1;
     }
-    if (old > 0x99 || cf) {
+    /* the 8086 compares against 0x9F instead of 0x99 when AF was set */
+    if (old > (c->model->gen == CPU_8086 && (c->eflags & F_AF) ? 0x9F : 0x99) || cf) {
         al += 0x60;
         cf = 1;
     } else {
@@ -426,16 +431,17 @@ void sem_das(struct cpu *c, const struct insn *i)
 {
     flags_materialize(c);
     uint8_t al = (uint8_t)c->r[R_EAX], old = al;
-    int cf = !!(c->eflags & F_CF), af = 0;
+    int old_cf = !!(c->eflags & F_CF), cf = 0, af = 0;
     if ((al & 0xF) > 9 || (c->eflags & F_AF)) {
+        if (c->model->gen != CPU_8086 && al < 6)
+            cf = 1; /* 286+: CF = old CF or the borrow of AL - 6 (SDM) */
         al -= 6;
         af = 1;
     }
-    if (old > 0x99 || cf) {
+    /* the 8086 compares against 0x9F instead of 0x99 when AF was set */
+    if (old > (c->model->gen == CPU_8086 && (c->eflags & F_AF) ? 0x9F : 0x99) || old_cf) {
         al -= 0x60;
         cf = 1;
-    } else {
-        cf = 0;
     }
     sem_reg_write(c, R_EAX, 1, al);
     flags_set_szp(c, al, 1);
@@ -470,6 +476,10 @@ void sem_aam(struct cpu *c, const struct insn *i)
 {
     uint8_t base = (uint8_t)i->imm, al = (uint8_t)c->r[R_EAX];
     if (base == 0) {
+        if (c->model->gen == CPU_8086)
+            flags_set_szp(c, 0, 1); /* the 8086 leaves SF/ZF/PF of a zero result */
+        else if (c->model->gen == CPU_286)
+            flags_set_szp(c, al, 2); /* the 286: of AL as a 16-bit value */
         divide_error(c);
         return;
     }

@@ -256,7 +256,10 @@ void sem_pop_e(struct cpu *c, const struct insn *i)
         c->r[R_ESP] = sp; /* the 8086 computes the address with the old SP */
     uint32_t off = sem_ea(c, i);
     c->r[R_ESP] = newsp;
-    /* a faulting store restores ESP through the fault path */
+    /* a faulting store restores ESP through the fault path; the 286 keeps
+     * the popped SP (hardware-captured behaviour) */
+    if (c->model->gen == CPU_286)
+        c->esp_start = newsp;
     sem_mem_write(c, i->seg, off, i->osz, v);
 }
 
@@ -474,12 +477,15 @@ void sem_bound(struct cpu *c, const struct insn *i)
 
 void sem_wait(struct cpu *c, const struct insn *i)
 {
-    if ((c->cr0 & (CR0_TS | CR0_MP)) == (CR0_TS | CR0_MP))
-        cpu_raise(c, EX_NM, 0);
+    fpu_wait(c);
 }
 
 void sem_fpu(struct cpu *c, const struct insn *i)
 {
+    if (c->model->cpuid_features_edx & 1u) { /* CPUID.FPU: the on-chip x87 (cpu/fpu_insn.c) */
+        fpu_exec(c, i);
+        return;
+    }
     if (c->model->gen >= CPU_286 && (c->cr0 & (CR0_EM | CR0_TS)))
         cpu_raise(c, EX_NM, 0);
     /* No coprocessor is attached yet: as on a board without an 80x87, the
@@ -487,6 +493,18 @@ void sem_fpu(struct cpu *c, const struct insn *i)
      * probes see no FPU, matching CPUID.FPU = 0). */
     if (c->model->gen >= CPU_386)
         cpu_warn_once(c, 1, "x87 instruction executed with no FPU modelled");
+    if (c->model->gen == CPU_286 && i->mod != 3) {
+        /* the 286 checks the operand against the segment limit itself
+         * (sizes of the 16-bit forms; FLDENV/FSTENV 14, FRSTOR/FSAVE 94) */
+        static const uint8_t sz[8][8] = {
+            { 4, 4, 4, 4, 4, 4, 4, 4 },  { 4, 0, 4, 4, 14, 2, 14, 2 }, { 4, 4, 4, 4, 4, 4, 4, 4 },
+            { 4, 0, 4, 4, 0, 10, 0, 10 }, { 8, 8, 8, 8, 8, 8, 8, 8 },  { 8, 0, 8, 8, 94, 0, 94, 2 },
+            { 2, 2, 2, 2, 2, 2, 2, 2 },  { 2, 0, 2, 2, 10, 8, 10, 8 },
+        };
+        int n = sz[i->opc & 7][i->reg];
+        if (n)
+            cpu_seg_check(c, i->seg, sem_ea(c, i), n, 0);
+    }
 }
 
 void sem_ud(struct cpu *c, const struct insn *i)

@@ -26,6 +26,23 @@ static inline void idx_step(struct cpu *c, const struct insn *i, int r, int size
         sem_reg_write(c, r, 2, c->r[r] + d);
 }
 
+/* Offset in SI/DI for this iteration's access.  The 286 steps the register
+ * before the access, so a segment overrun at offset 0xFFFF leaves it advanced
+ * (hardware-captured behaviour); the other CPUs step it afterwards. */
+static inline uint32_t idx_pre(struct cpu *c, const struct insn *i, int r, int size)
+{
+    uint32_t v = idx_get(c, i, r);
+    if (c->model->gen == CPU_286)
+        idx_step(c, i, r, size);
+    return v;
+}
+
+static inline void idx_post(struct cpu *c, const struct insn *i, int r, int size)
+{
+    if (c->model->gen != CPU_286)
+        idx_step(c, i, r, size);
+}
+
 static inline uint32_t count_get(struct cpu *c, const struct insn *i)
 {
     return i->a32 ? c->r[R_ECX] : (c->r[R_ECX] & 0xFFFF);
@@ -39,7 +56,19 @@ static inline void count_dec(struct cpu *c, const struct insn *i)
         sem_reg_write(c, R_ECX, 2, c->r[R_ECX] - 1);
 }
 
-/* Run body once, or as a REP loop.  cmp: 1 for CMPS/SCAS (REPE/REPNE test ZF). */
+/* 286 with REP: a write that overruns ES takes one more count off CX than a
+ * faulting read does (hardware-captured behaviour; the write fault is seen
+ * after the next iteration's count). */
+static inline uint32_t rep_dst(struct cpu *c, const struct insn *i, int size)
+{
+    uint32_t di = idx_get(c, i, R_EDI);
+    if (c->model->gen == CPU_286 && i->rep && !cpu_pm(c) && di + (uint32_t)size - 1 > c->seg[SEG_ES].limit)
+        count_dec(c, i);
+    return idx_pre(c, i, R_EDI, size);
+}
+
+/* Run body once, or as a REP loop.  cmp: 1 for SCAS, 2 for CMPS (REPE/REPNE
+ * test ZF); the 286 counts CX before the access (CMPS: between its reads). */
 #define STRING_LOOP(c, i, cmp, body)                                        \
     do {                                                                    \
         if (!(i)->rep) {                                                    \
@@ -54,8 +83,12 @@ static inline void count_dec(struct cpu *c, const struct insn *i)
                 (c)->stop_block = 1;                                        \
                 break;                                                      \
             }                                                               \
+            int pre_ = (c)->model->gen == CPU_286 && (cmp) != 2;            \
+            if (pre_)                                                       \
+                count_dec(c, i); /* 286: counted before the access */       \
             body;                                                           \
-            count_dec(c, i);                                                \
+            if ((c)->model->gen != CPU_286)                                 \
+                count_dec(c, i);                                            \
             if (cmp) {                                                      \
                 int zf_ = !!(cpu_compute_flags(c) & F_ZF);                  \
                 if (((i)->rep == 0xF3) != zf_)                              \
@@ -73,22 +106,31 @@ void sem_movs(struct cpu *c, const struct insn *i)
 {
     int size = i->osz;
     STRING_LOOP(c, i, 0, {
-        uint32_t v = sem_mem_read(c, i->seg, idx_get(c, i, R_ESI), size);
-        sem_mem_write(c, SEG_ES, idx_get(c, i, R_EDI), size, v);
-        idx_step(c, i, R_ESI, size);
-        idx_step(c, i, R_EDI, size);
+        uint32_t v = sem_mem_read(c, i->seg, idx_pre(c, i, R_ESI, size), size);
+        sem_mem_write(c, SEG_ES, rep_dst(c, i, size), size, v);
+        idx_post(c, i, R_ESI, size);
+        idx_post(c, i, R_EDI, size);
     });
 }
 
 void sem_cmps(struct cpu *c, const struct insn *i)
 {
     int size = i->osz;
-    STRING_LOOP(c, i, 1, {
-        uint32_t a = sem_mem_read(c, i->seg, idx_get(c, i, R_ESI), size);
-        uint32_t b = sem_mem_read(c, SEG_ES, idx_get(c, i, R_EDI), size);
+    STRING_LOOP(c, i, 2, {
+        uint32_t a;
+        uint32_t b;
+        if (c->model->gen == CPU_286) { /* the 286 reads ES:DI first */
+            b = sem_mem_read(c, SEG_ES, idx_pre(c, i, R_EDI, size), size);
+            if (i->rep)
+                count_dec(c, i);
+            a = sem_mem_read(c, i->seg, idx_pre(c, i, R_ESI, size), size);
+        } else {
+            a = sem_mem_read(c, i->seg, idx_get(c, i, R_ESI), size);
+            b = sem_mem_read(c, SEG_ES, idx_get(c, i, R_EDI), size);
+        }
         alu_op(c, ALU_CMP, a, b, size);
-        idx_step(c, i, R_ESI, size);
-        idx_step(c, i, R_EDI, size);
+        idx_post(c, i, R_ESI, size);
+        idx_post(c, i, R_EDI, size);
     });
 }
 
@@ -97,8 +139,8 @@ void sem_stos(struct cpu *c, const struct insn *i)
     int size = i->osz;
     uint32_t v = sem_reg_read(c, R_EAX, size);
     STRING_LOOP(c, i, 0, {
-        sem_mem_write(c, SEG_ES, idx_get(c, i, R_EDI), size, v);
-        idx_step(c, i, R_EDI, size);
+        sem_mem_write(c, SEG_ES, rep_dst(c, i, size), size, v);
+        idx_post(c, i, R_EDI, size);
     });
 }
 
@@ -106,8 +148,8 @@ void sem_lods(struct cpu *c, const struct insn *i)
 {
     int size = i->osz;
     STRING_LOOP(c, i, 0, {
-        sem_reg_write(c, R_EAX, size, sem_mem_read(c, i->seg, idx_get(c, i, R_ESI), size));
-        idx_step(c, i, R_ESI, size);
+        sem_reg_write(c, R_EAX, size, sem_mem_read(c, i->seg, idx_pre(c, i, R_ESI, size), size));
+        idx_post(c, i, R_ESI, size);
     });
 }
 
@@ -116,9 +158,9 @@ void sem_scas(struct cpu *c, const struct insn *i)
     int size = i->osz;
     uint32_t a = sem_reg_read(c, R_EAX, size);
     STRING_LOOP(c, i, 1, {
-        uint32_t b = sem_mem_read(c, SEG_ES, idx_get(c, i, R_EDI), size);
+        uint32_t b = sem_mem_read(c, SEG_ES, idx_pre(c, i, R_EDI, size), size);
         alu_op(c, ALU_CMP, a, b, size);
-        idx_step(c, i, R_EDI, size);
+        idx_post(c, i, R_EDI, size);
     });
 }
 
@@ -177,10 +219,10 @@ void sem_ins(struct cpu *c, const struct insn *i)
     cpu_check_io(c, port, size);
     STRING_LOOP(c, i, 0, {
         /* check the destination before reading the port (a read may have side effects) */
-        uint32_t di = idx_get(c, i, R_EDI);
+        uint32_t di = rep_dst(c, i, size);
         sem_mem_write(c, SEG_ES, di, size, sem_mem_read(c, SEG_ES, di, size));
         sem_mem_write(c, SEG_ES, di, size, portbus_in(c->io, port, size));
-        idx_step(c, i, R_EDI, size);
+        idx_post(c, i, R_EDI, size);
     });
 }
 
@@ -190,9 +232,9 @@ void sem_outs(struct cpu *c, const struct insn *i)
     uint16_t port = (uint16_t)c->r[R_EDX];
     cpu_check_io(c, port, size);
     STRING_LOOP(c, i, 0, {
-        uint32_t v = sem_mem_read(c, i->seg, idx_get(c, i, R_ESI), size);
+        uint32_t v = sem_mem_read(c, i->seg, idx_pre(c, i, R_ESI, size), size);
         portbus_out(c->io, port, v, size);
-        idx_step(c, i, R_ESI, size);
+        idx_post(c, i, R_ESI, size);
     });
     c->stop_block = 1;
 }

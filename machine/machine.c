@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "machine/machine.h"
 
@@ -117,6 +118,160 @@ static int no_intr(void *opaque)
     return -1;
 }
 
+/* ---- the chipset: PIC, PIT, RTC, KBC ---- */
+
+#define RTC_DEFAULT_EPOCH 946684800 /* 2000-01-01T00:00:00 UTC */
+
+static void board_intr(void *opaque, int n, int level)
+{
+    struct machine *m = opaque;
+    cpu_set_intr(&m->cpu, level);
+}
+
+static int board_ack(void *opaque)
+{
+    struct machine *m = opaque;
+    return pic_ack(&m->pic);
+}
+
+struct irq_line machine_irq(struct machine *m, int n)
+{
+    struct irq_line l = { pic_set_irq, &m->pic, n };
+    return l;
+}
+
+void machine_sync_clock(struct machine *m)
+{
+    clock_advance(&m->clock, m->cpu.icount * m->clock.ns_per_insn);
+}
+
+static uint32_t timed_read(void *opaque, uint32_t off, int size)
+{
+    struct machine_port *p = opaque;
+    machine_sync_clock(p->m);
+    return p->ops->read(p->dev, off, size);
+}
+
+static void timed_write(void *opaque, uint32_t off, uint32_t val, int size)
+{
+    struct machine_port *p = opaque;
+    machine_sync_clock(p->m);
+    p->ops->write(p->dev, off, val, size);
+}
+
+static const struct io_ops timed_ops8 = { timed_read, timed_write, IO_SIZE8 };
+
+/* Register a byte-wide device range whose device reads virtual time. */
+static int add_timed(struct machine *m, uint16_t base, uint32_t count, const struct io_ops *ops, void *dev,
+                     const char *name)
+{
+    if (m->ntports >= MACHINE_MAX_TIMED_PORTS)
+        return -1;
+    struct machine_port *p = &m->tports[m->ntports++];
+    p->m = m;
+    p->ops = ops;
+    p->dev = dev;
+    return portbus_register(&m->io, base, count, &timed_ops8, p, name);
+}
+
+static int64_t days_from_1970(unsigned y, unsigned mo, unsigned d)
+{
+    static const uint8_t len[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+    int64_t days = 0;
+    for (unsigned k = 1970; k < y; k++)
+        days += 365 + ((k % 4 == 0 && k % 100 != 0) || k % 400 == 0);
+    for (unsigned k = 1; k < mo; k++)
+        days += len[k - 1] + (k == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
+    return days + d - 1;
+}
+
+static int parse_rtc_base(const char *spec, int64_t *epoch, char *err, size_t errlen)
+{
+    if (!spec) {
+        *epoch = RTC_DEFAULT_EPOCH;
+        return 0;
+    }
+    if (!strcmp(spec, "utc") || !strcmp(spec, "now")) {
+        *epoch = (int64_t)time(NULL); /* realtime mode: the host clock, read once at start */
+        return 0;
+    }
+    unsigned y, mo, d, h = 0, mi = 0, se = 0;
+    int n = 0, n2 = 0;
+    if (sscanf(spec, "%4u-%2u-%2u%n", &y, &mo, &d, &n) == 3 && n > 0) {
+        const char *rest = spec + n;
+        if (*rest == 'T' && sscanf(rest, "T%2u:%2u:%2u%n", &h, &mi, &se, &n2) == 3 && n2 > 0)
+            rest += n2;
+        if (!*rest && y >= 1970 && y <= 9999 && mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h < 24 &&
+            mi < 60 && se < 60) {
+            *epoch = days_from_1970(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
+            return 0;
+        }
+    }
+    snprintf(err, errlen, "-rtc base: expected utc, now or YYYY-MM-DD[THH:MM:SS] (1970-9999), got '%s'", spec);
+    return -1;
+}
+
+/* CMOS bytes the BIOS reads: memory sizes (IBM AT layout) and their checksum. */
+static void cmos_setup(struct machine *m)
+{
+    uint8_t *c = m->rtc.cmos;
+    uint32_t kb = m->mem.ram_size >> 10;
+    uint32_t ext = kb > 1024 ? kb - 1024 : 0;
+    if (ext > 0xFFFF)
+        ext = 0xFFFF;
+    uint32_t high = kb > 16384 ? (kb - 16384) / 64 : 0; /* 64 KiB blocks above 16 MiB */
+    if (high > 0xFFFF)
+        high = 0xFFFF;
+    uint32_t base = kb < 640 ? kb : 640;
+    c[0x15] = (uint8_t)base;
+    c[0x16] = (uint8_t)(base >> 8);
+    c[0x17] = c[0x30] = (uint8_t)ext;
+    c[0x18] = c[0x31] = (uint8_t)(ext >> 8);
+    c[0x34] = (uint8_t)high;
+    c[0x35] = (uint8_t)(high >> 8);
+    uint16_t sum = 0;
+    for (int i = 0x10; i <= 0x2D; i++)
+        sum = (uint16_t)(sum + c[i]);
+    c[0x2E] = (uint8_t)(sum >> 8);
+    c[0x2F] = (uint8_t)sum;
+}
+
+static int add_chipset(struct machine *m, const struct machine_config *cfg, char *err, size_t errlen)
+{
+    int64_t epoch;
+    if (parse_rtc_base(cfg->rtc_base, &epoch, err, errlen))
+        return -1;
+    m->pic.out = (struct irq_line){ board_intr, m, 0 };
+    pic_init(&m->pic);
+    m->cpu.intr.ack = board_ack;
+    m->cpu.intr.opaque = m;
+    m->pit.irq0 = machine_irq(m, 0);
+    pit_init(&m->pit, &m->clock);
+    m->rtc.irq = machine_irq(m, 8);
+    rtc_init(&m->rtc, &m->clock, epoch);
+    cmos_setup(m);
+    m->kbc.irq1 = machine_irq(m, 1);
+    m->kbc.irq12 = machine_irq(m, 12);
+    m->kbc.mem = &m->mem;
+    kbc_init(&m->kbc);
+    if (m->pit.ev < 0 || m->rtc.ev < 0 ||
+        portbus_register(&m->io, 0x20, 2, &pic_master_ops, &m->pic, "pic-master") ||
+        portbus_register(&m->io, 0xA0, 2, &pic_slave_ops, &m->pic, "pic-slave") ||
+        portbus_register(&m->io, 0x4D0, 2, &pic_elcr_ops, &m->pic, "elcr") ||
+        add_timed(m, 0x40, 4, &pit_ops, &m->pit, "pit") ||
+        add_timed(m, 0x61, 1, &pit_port61_ops, &m->pit, "port61") ||
+        add_timed(m, 0x70, 2, &rtc_ops, &m->rtc, "rtc") ||
+        portbus_register(&m->io, 0x60, 1, &kbc_data_ops, &m->kbc, "kbc-data") ||
+        portbus_register(&m->io, 0x64, 1, &kbc_cmd_ops, &m->kbc, "kbc-cmd")) {
+        if (m->dbg.post_port != 0x80)
+            snprintf(err, errlen, "-postcode: port 0x%x collides with a chipset device", m->dbg.post_port);
+        else
+            snprintf(err, errlen, "the chipset's ports or clock events collide");
+        return -1;
+    }
+    return 0;
+}
+
 static void io_trace(void *opaque, int is_write, uint16_t port, uint32_t val, int size)
 {
     struct machine *m = opaque;
@@ -185,8 +340,10 @@ struct machine *machine_create(const struct machine_config *cfg, char *err, size
         goto fail;
     }
     m->p92.mem = &m->mem;
-    if (model->gen >= CPU_286 && m->dbg.post_port != 0x92)
+    if (model->gen >= CPU_286 && m->dbg.post_port != 0x92 && !cfg->bare)
         portbus_register(&m->io, 0x92, 1, &port92_ops, &m->p92, "port92");
+    if (!cfg->bare && add_chipset(m, cfg, err, errlen))
+        goto fail;
     if (cfg->trace_flags) {
         unsigned flags;
         if (trace_parse(cfg->trace_flags, &flags, err, errlen))
@@ -247,6 +404,7 @@ void machine_reset(struct machine *m)
     cpu_reset(&m->cpu);
     m->p92.value = 0;
     m->p92.reset_requested = 0;
+    m->kbc.reset_requested = 0; /* a CPU reset: the chipset keeps its state, the BIOS reprograms it */
 }
 
 int machine_text_dump(struct machine *m, FILE *out)
@@ -276,7 +434,7 @@ int machine_text_dump(struct machine *m, FILE *out)
 /* Virtual time follows the instruction count (deterministic mode). */
 static void sync_clock(struct machine *m)
 {
-    clock_advance(&m->clock, m->cpu.icount * m->clock.ns_per_insn);
+    machine_sync_clock(m);
 }
 
 void machine_run_insns(struct machine *m, uint64_t n)
@@ -293,7 +451,7 @@ int machine_run(struct machine *m)
             m->status = MS_EXIT_PORT;
             return m->dbg.exit_status;
         }
-        if (c->shutdown || m->p92.reset_requested) {
+        if (c->shutdown || m->p92.reset_requested || m->kbc.reset_requested) {
             if (m->no_reboot) {
                 fprintf(stderr, "tarsier: %s; -no-reboot given, stopping\n",
                         c->shutdown ? "triple fault" : "reset requested");

@@ -14,6 +14,10 @@
 #include "cpu/cpu.h"
 #include "cpu/trace.h"
 #include "devices/debugport.h"
+#include "devices/kbc.h"
+#include "devices/pic.h"
+#include "devices/pit.h"
+#include "devices/rtc.h"
 #include "bios/bios.h"
 #include "devices/port92.h"
 #include "machine/disk.h"
@@ -33,6 +37,9 @@ struct machine_config {
     const char *trace_file;      /* -D */
     bool no_reboot;              /* triple fault ends the run instead of resetting */
     bool no_rom;                 /* tests: no ROM at all (RAM everywhere below 1 MiB) */
+    bool bare;                   /* tests: no chipset devices (unclaimed ports read all ones) */
+    const char *rtc_base;        /* RTC start: "utc"/"now" (host clock at start), "YYYY-MM-DD[THH:MM:SS]"
+                                    (UTC), or NULL for 2000-01-01T00:00:00 (deterministic) */
     bool builtin_bios;           /* no -bios: map the built-in BIOS */
     const char *fda, *fdb, *hda, *hdb;  /* disk images */
     bool fd_readonly[2], hd_readonly[2];
@@ -48,6 +55,18 @@ enum machine_status {
     MS_ERROR,
 };
 
+struct machine;
+
+/* A device port range behind the board's clock shim: virtual time is brought
+ * up to the current instruction before the device sees the access. */
+struct machine_port {
+    struct machine *m;
+    const struct io_ops *ops;
+    void *dev;
+};
+
+#define MACHINE_MAX_TIMED_PORTS 16
+
 struct machine {
     struct cpu cpu;
     struct memmap mem;
@@ -55,6 +74,12 @@ struct machine {
     struct vclock clock;
     struct debugport dbg;        /* 0xE9 debug console, POST port, exit port */
     struct port92 p92;
+    struct pic pic;              /* 8259A pair: IRQ 0-15 -> CPU INTR */
+    struct pit pit;              /* 8254 + port 61h: counter 0 -> IRQ0 */
+    struct rtc rtc;              /* MC146818A + CMOS -> IRQ8 */
+    struct kbc kbc;              /* 8042 + PS/2 keyboard (IRQ1) and mouse (IRQ12) */
+    struct machine_port tports[MACHINE_MAX_TIMED_PORTS];
+    int ntports;
     struct bios bios;
     struct disk *fd[2], *hd[2];
     struct trace *trace;
@@ -80,6 +105,10 @@ int machine_run(struct machine *m);
 /* Write the VGA text screen (mode from the BIOS data area, B8000h) as text,
  * one line per row with trailing blanks removed.  Returns 0 or -1. */
 int machine_text_dump(struct machine *m, FILE *out);
+/* The board's IRQ wire n (ISA IRQ 0-15), e.g. for tests and future devices. */
+struct irq_line machine_irq(struct machine *m, int n);
+/* Bring virtual time up to the CPU's instruction count, firing due events. */
+void machine_sync_clock(struct machine *m);
 /* Run for at most n instructions (tests). */
 void machine_run_insns(struct machine *m, uint64_t n);
 

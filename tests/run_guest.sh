@@ -12,7 +12,7 @@ if ! nasm -f bin -I"$(dirname "$src")/" -o "$bin" "$src"; then
     echo "FAIL: $name does not assemble"
     exit 1
 fi
-"$tarsier" -bios "$bin" -debugcon "file:$out" -exit-on-halt -timeout 30 -m 32 "$@"
+"$tarsier" -bios "$bin" -debugcon "file:$out" -exit-on-halt -timeout 3 -m 32 "$@"
 rc=$?
 cat "$out"
 last=$(tail -n 1 "$out")
