@@ -241,8 +241,11 @@ static void step_slow(struct cpu *c)
     if (c->dr_active)
         check_insn_breakpoints(c);
     c->dr6_pending = 0;
-    block_exec_one(c);
+    /* RF suppresses instruction breakpoints for one instruction; an IRET or
+     * task switch executed now may set it again for the next one */
     c->eflags &= ~F_RF;
+    c->suppress_tf = 0;
+    block_exec_one(c);
     uint32_t bits = c->dr6_pending;
     if (tf && !c->suppress_tf)
         bits |= 0x4000; /* BS */

@@ -456,6 +456,8 @@ static void deliver_real(struct cpu *c, int vec)
 void cpu_interrupt(struct cpu *c, int vec, enum int_kind kind, bool has_err, uint32_t err)
 {
     c->stop_block = 1;
+    if (kind == INT_SOFT || kind == INT_SOFT_EXC)
+        c->suppress_tf = 1; /* INT n clears TF: no single-step trap into the handler */
     c->halted = 0;
     if (!cpu_pe(c)) {
         deliver_real(c, vec);

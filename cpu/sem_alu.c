@@ -576,11 +576,20 @@ void sem_cwd(struct cpu *c, const struct insn *i)
 void sem_xadd(struct cpu *c, const struct insn *i)
 {
     int size = i->osz;
-    uint32_t d = sem_rm_read_for_write(c, i, size);
     uint32_t s = sem_reg_read(c, i->reg, size);
+    if (i->mod == 3) {
+        uint32_t d = sem_reg_read(c, i->rm, size);
+        uint32_t r = alu_op(c, ALU_ADD, d, s, size);
+        sem_reg_write(c, i->reg, size, d);
+        sem_reg_write(c, i->rm, size, r);
+        return;
+    }
+    /* the address is formed once: the source register may be part of it */
+    uint32_t off = sem_ea(c, i);
+    uint32_t d = sem_mem_read(c, i->seg, off, size);
     uint32_t r = alu_op(c, ALU_ADD, d, s, size);
+    sem_mem_write(c, i->seg, off, size, r);
     sem_reg_write(c, i->reg, size, d);
-    sem_rm_write(c, i, size, r);
 }
 
 void sem_cmpxchg(struct cpu *c, const struct insn *i)

@@ -94,8 +94,9 @@ static inline uint32_t rep_dst(struct cpu *c, const struct insn *i, int size)
                 if (((i)->rep == 0xF3) != zf_)                              \
                     break;                                                  \
             }                                                               \
-            if ((c)->dr6_pending && count_get(c, i) != 0) {                 \
-                /* data breakpoint: trap after this iteration */            \
+            if (((c)->dr6_pending || ((c)->eflags & F_TF)) &&              \
+                count_get(c, i) != 0) {                                     \
+                /* data breakpoint or single step: trap after this one */   \
                 (c)->eip = (c)->eip_start;                                  \
                 break;                                                      \
             }                                                               \
