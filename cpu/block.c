@@ -68,7 +68,7 @@ void block_cache_flush_all(struct cpu *c)
     bc->flush_gen++;
     bc->used = 0;
     c->code_epoch++;
-    memset(c->mem->code_page, 0, c->mem->ram_size >> PAGE_SHIFT);
+    memset(c->mem->code_lines, 0, (size_t)(c->mem->ram_size >> PAGE_SHIFT) * CODE_WORDS_PER_PAGE * sizeof(uint64_t));
     c->stop_block = 1;
 }
 
@@ -79,7 +79,7 @@ void block_cache_invalidate_page(void *opaque, uint32_t phys_page)
     uint32_t p = phys_page >> PAGE_SHIFT;
     if (p < bc->npages) {
         bc->page_gen[p]++;
-        c->mem->code_page[p] = 0;
+        memmap_clear_code(c->mem, p);
     }
     c->stats.smc_flushes++;
     if (p == bc->cur_page)
@@ -138,11 +138,8 @@ static int fetch_byte(void *opaque, unsigned n)
 static int decode_at(struct cpu *c, struct fetch_ctx *f, struct insn *i)
 {
     int r = decode_insn(i, c->code32, c->model->gen, fetch_byte, f);
-    if (r == DEC_TOOLONG && f->first) {
-        if (c->model->gen == CPU_286)
-            return DEC_UD;
-        cpu_raise(c, EX_GP, 0);
-    }
+    if (r == DEC_TOOLONG && f->first)
+        cpu_raise(c, EX_GP, 0); /* the 286's 10-byte limit also raises #GP (vectors) */
     return r;
 }
 
@@ -194,7 +191,7 @@ static struct block *build(struct cpu *c, uint32_t lin, uint32_t phys)
         if (r < 0 || (i->row->attrs & (A_BRANCH | A_STOP)) || b->n == BLOCK_MAX_INSNS)
             break;
     }
-    memmap_mark_code(c->mem, phys);
+    memmap_mark_code(c->mem, phys, b->bytes);
     /* a block confined to a page whose start crossed nothing: cache it */
     bc->used += BLOCK_BYTES(b->n);
     uint32_t h = hash_key(phys, c->code32);
@@ -262,7 +259,10 @@ static struct block *linked(struct cpu *c, struct block *prev)
     uint32_t lin = c->seg[SEG_CS].base + c->eip;
     for (int k = 0; k < 2; k++) {
         struct block_link *l = &prev->link[k];
-        if (l->b && l->lin == lin && l->epoch == c->code_epoch && l->b->gen == page_gen(c->bc, l->b->phys))
+        if (l->b && l->lin == lin && l->epoch == c->code_epoch && l->cpl == c->cpl &&
+            l->b->code32 == c->code32 && l->b->gen == page_gen(c->bc, l->b->phys) &&
+            (c->model->gen == CPU_8086 ? (c->eip & 0xFFFF) + l->b->bytes <= 0x10000
+                                       : c->eip + l->b->bytes - 1 <= c->seg[SEG_CS].limit))
             return l->b;
     }
     return NULL;
@@ -282,6 +282,7 @@ void block_run(struct cpu *c, uint64_t limit)
                 l->b = b;
                 l->lin = c->seg[SEG_CS].base + c->eip;
                 l->epoch = epoch;
+                l->cpl = c->cpl;
             }
         }
         exec_block(c, b, limit);

@@ -15,11 +15,13 @@
 #define BLOCK_MAX_INSNS 32
 
 /* A remembered successor: the block that ran after this one from linear
- * address lin, valid while the CPU's code epoch is unchanged. */
+ * address lin at privilege cpl, valid while the CPU's code epoch (mappings,
+ * block arena) is unchanged and the block still fits the CS limit. */
 struct block_link {
     struct block *b;
     uint32_t lin;
     uint32_t epoch;
+    uint8_t cpl;
 };
 
 struct block {

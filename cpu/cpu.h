@@ -227,7 +227,7 @@ struct cpu {
     uint8_t nmi_blocked;       /* NMI handler running (until IRET) */
     uint8_t suppress_tf;       /* no single-step trap after this instruction */
     uint8_t single;            /* cpu_step: one instruction at a time */
-    uint32_t code_epoch;       /* bumped when mappings, CS or the block arena change */
+    uint32_t code_epoch;       /* bumped when mappings or the block arena change */
     uint8_t code32;            /* CS.D */
     uint8_t stack32;           /* SS.B */
     uint8_t fault_depth;       /* 0 none, 1 delivering, 2 double fault */

@@ -56,7 +56,7 @@ static uint32_t stk_pop(struct cpu *c, struct stk *k, int size)
         cpu_raise(c, k->fault_vec, k->fault_err);
     if (!cpu_pe(c) || cpu_v86(c)) {
         if (c->model->gen != CPU_8086 && esp + (uint32_t)size - 1 > k->s.limit)
-            cpu_raise(c, EX_SS, 0);
+            cpu_raise(c, c->model->gen == CPU_286 ? EX_GP : EX_SS, 0); /* 286: int 13 in real mode */
     }
     uint32_t lin = k->s.base + (c->model->gen == CPU_8086 ? (esp & 0xFFFF) : esp);
     uint32_t v;

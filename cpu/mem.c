@@ -104,7 +104,7 @@ static void lin_write(struct cpu *c, uint32_t lin, uint32_t v, int size, int use
     if (((lin & 0xFFF) + (uint32_t)size) <= 0x1000) {
         struct tlb_entry *e = tlb_get(c, lin, 1, user);
         uint32_t off = lin & 0xFFF;
-        if (e->host && !c->mem->code_page[e->phys_page >> 12]) {
+        if (e->host && !memmap_is_code(c->mem, e->phys_page | off, (uint32_t)size)) {
             uint8_t *p = e->host + off;
             p[0] = (uint8_t)v;
             if (size > 1) {

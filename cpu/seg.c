@@ -9,7 +9,6 @@
 
 void cpu_update_mode(struct cpu *c)
 {
-    c->code_epoch++;
     if (!cpu_pe(c)) {
         c->cpl = 0;
         c->code32 = !!(c->seg[SEG_CS].attr & SA_DB) && c->model->gen >= CPU_386;

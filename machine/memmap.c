@@ -11,10 +11,10 @@ int memmap_init(struct memmap *m, uint32_t ram_bytes)
     memset(m, 0, sizeof(*m));
     ram_bytes = (ram_bytes + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
     m->ram = calloc(1, ram_bytes);
-    m->code_page = calloc(1, (ram_bytes >> PAGE_SHIFT) + 1);
-    if (!m->ram || !m->code_page) {
+    m->code_lines = calloc(((size_t)(ram_bytes >> PAGE_SHIFT) + 1) * CODE_WORDS_PER_PAGE, sizeof(uint64_t));
+    if (!m->ram || !m->code_lines) {
         free(m->ram);
-        free(m->code_page);
+        free(m->code_lines);
         return -1;
     }
     m->ram_size = ram_bytes;
@@ -26,9 +26,9 @@ int memmap_init(struct memmap *m, uint32_t ram_bytes)
 void memmap_free(struct memmap *m)
 {
     free(m->ram);
-    free(m->code_page);
+    free(m->code_lines);
     m->ram = NULL;
-    m->code_page = NULL;
+    m->code_lines = NULL;
 }
 
 static int add_region(struct memmap *m, struct mem_region *r)
@@ -153,10 +153,15 @@ void memmap_write(struct memmap *m, uint32_t phys, uint32_t val, int size)
     }
     if (phys >= m->ram_size || phys + (uint32_t)size > m->ram_size)
         return;
-    uint32_t page = phys >> PAGE_SHIFT;
-    if (m->code_page[page] && m->code_write_hook)
-        m->code_write_hook(m->code_write_opaque, phys & ~(PAGE_SIZE - 1));
     uint8_t *p = m->ram + phys;
+    if (m->code_write_hook && memmap_is_code(m, phys, (uint32_t)size)) {
+        /* storing the bytes already there changes no code */
+        int same = 1;
+        for (int k = 0; k < size; k++)
+            same &= p[k] == (uint8_t)(val >> (8 * k));
+        if (!same)
+            m->code_write_hook(m->code_write_opaque, phys & ~(PAGE_SIZE - 1));
+    }
     for (int k = 0; k < size; k++)
         p[k] = (uint8_t)(val >> (8 * k));
 }

@@ -38,7 +38,7 @@ struct memmap {
     uint32_t ram_size;           /* bytes, multiple of 4 KiB */
     uint32_t a20_mask;           /* applied to every physical address: A20 gate and bus width */
     uint32_t bus_mask;           /* address bus width: 0xFFFFF (8086), 0xFFFFFF (286), all ones */
-    uint8_t *code_page;          /* per RAM page: nonzero if decoded code lives there */
+    uint64_t *code_lines;        /* per RAM page, 4 words: bit n set when bytes 16n..16n+15 hold decoded code */
     struct mem_region regions[MEMMAP_MAX_REGIONS];
     int nregions;
     /* first 1 MiB ROM shadow: pages 0xC0000-0xFFFFF may be backed by ROM regions */
@@ -70,11 +70,46 @@ void memmap_write(struct memmap *m, uint32_t phys, uint32_t val, int size);
 void memmap_read_bytes(struct memmap *m, uint32_t phys, void *dst, size_t len);
 void memmap_write_bytes(struct memmap *m, uint32_t phys, const void *src, size_t len);
 
-static inline void memmap_mark_code(struct memmap *m, uint32_t phys)
+/* Code tracking granularity: 16-byte lines, 256 per page, 4 words per page. */
+#define CODE_LINE_SHIFT 4
+#define CODE_WORDS_PER_PAGE 4
+
+/* Record that [phys, phys+len) (within one page) holds decoded code. */
+static inline void memmap_mark_code(struct memmap *m, uint32_t phys, uint32_t len)
 {
     uint32_t p = phys >> PAGE_SHIFT;
-    if (p < (m->ram_size >> PAGE_SHIFT))
-        m->code_page[p] = 1;
+    if (p >= (m->ram_size >> PAGE_SHIFT))
+        return;
+    uint64_t *w = &m->code_lines[(size_t)p * CODE_WORDS_PER_PAGE];
+    uint32_t off = phys & (PAGE_SIZE - 1);
+    uint32_t last = (off + (len ? len : 1) - 1) >> CODE_LINE_SHIFT;
+    if (last > 255)
+        last = 255;
+    for (uint32_t l = off >> CODE_LINE_SHIFT; l <= last; l++)
+        w[l >> 6] |= 1ull << (l & 63);
+}
+
+/* Does a store to [phys, phys+size) (within one page) hit decoded code? */
+static inline int memmap_is_code(const struct memmap *m, uint32_t phys, uint32_t size)
+{
+    uint32_t p = phys >> PAGE_SHIFT;
+    if (p >= (m->ram_size >> PAGE_SHIFT))
+        return 0;
+    const uint64_t *w = &m->code_lines[(size_t)p * CODE_WORDS_PER_PAGE];
+    uint32_t off = phys & (PAGE_SIZE - 1);
+    uint32_t first = off >> CODE_LINE_SHIFT, last = (off + size - 1) >> CODE_LINE_SHIFT;
+    if (last > 255)
+        last = 255;
+    for (uint32_t l = first; l <= last; l++)
+        if ((w[l >> 6] >> (l & 63)) & 1)
+            return 1;
+    return 0;
+}
+
+static inline void memmap_clear_code(struct memmap *m, uint32_t page)
+{
+    for (int k = 0; k < CODE_WORDS_PER_PAGE; k++)
+        m->code_lines[(size_t)page * CODE_WORDS_PER_PAGE + (size_t)k] = 0;
 }
 
 #endif

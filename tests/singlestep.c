@@ -779,7 +779,7 @@ static enum verdict run_test(struct runner *r, const struct test *t, uint16_t fl
     struct memmap *mem = &r->m->mem;
     clear_ram(r);
     /* every page counts as code so that the first store to it is seen */
-    memset(mem->code_page, 1, mem->ram_size >> PAGE_SHIFT);
+    memset(mem->code_lines, 0xFF, (size_t)(mem->ram_size >> PAGE_SHIFT) * CODE_WORDS_PER_PAGE * sizeof(uint64_t));
     for (uint32_t k = 0; k < t->init.nram; k++) {
         const uint8_t *e = t->init.ram + 5 * k;
         uint32_t a = le32(e) & mem->bus_mask;
@@ -793,7 +793,7 @@ static enum verdict run_test(struct runner *r, const struct test *t, uint16_t fl
     }
     for (int k = 0; k < r->ndirty; k++)
         block_cache_invalidate_page(c, r->dirty[k] << PAGE_SHIFT);
-    memset(mem->code_page, 1, mem->ram_size >> PAGE_SHIFT);
+    memset(mem->code_lines, 0xFF, (size_t)(mem->ram_size >> PAGE_SHIFT) * CODE_WORDS_PER_PAGE * sizeof(uint64_t));
     cpu_tlb_flush(c, true);
     load_state(r, t);
 
