@@ -310,7 +310,7 @@ struct machine *machine_create(const struct machine_config *cfg, char *err, size
         m->mem.bus_mask = 0xFFFFFF;
     m->mem.a20_mask = m->mem.bus_mask;
     portbus_init(&m->io);
-    clock_init(&m->clock, 1);
+    clock_init(&m->clock, MACHINE_NS_PER_INSN);
     if (cpu_init(&m->cpu, model, &m->mem, &m->io)) {
         snprintf(err, errlen, "cannot allocate the CPU's caches");
         memmap_free(&m->mem);

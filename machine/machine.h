@@ -25,6 +25,10 @@
 #include "machine/memmap.h"
 #include "machine/portbus.h"
 
+/* Deterministic virtual time: each retired instruction advances the clock by
+ * this many nanoseconds (a 200 MIPS virtual CPU). */
+#define MACHINE_NS_PER_INSN 5
+
 struct machine_config {
     const char *cpu_model;       /* NULL: default */
     uint32_t ram_mb;             /* default 32 */
