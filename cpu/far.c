@@ -154,6 +154,7 @@ static void commit_cs(struct cpu *c, uint16_t sel, uint32_t lo, uint32_t hi, int
     }
     cpu_seg_from_descriptor(&c->seg[SEG_CS], (uint16_t)((sel & 0xFFFC) | cpl), lo, hi);
     c->eip = eip;
+    c->cpl = (uint8_t)cpl;
     cpu_update_mode(c);
     c->stop_block = 1;
 }

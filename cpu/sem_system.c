@@ -417,6 +417,7 @@ void sem_sysenter(struct cpu *c, const struct insn *i)
     flat_seg(&c->seg[SEG_SS], (uint16_t)(cs + 8), 0, 0);
     c->r[R_ESP] = c->msr.sysenter_esp;
     c->eip = c->msr.sysenter_eip;
+    c->cpl = 0;
     cpu_update_mode(c);
     c->stop_block = 1;
 }
@@ -430,6 +431,7 @@ void sem_sysexit(struct cpu *c, const struct insn *i)
     flat_seg(&c->seg[SEG_SS], (uint16_t)((c->msr.sysenter_cs + 24) | 3), 0, 3);
     c->r[R_ESP] = c->r[R_ECX];
     c->eip = c->r[R_EDX];
+    c->cpl = 3;
     cpu_update_mode(c);
     c->stop_block = 1;
 }

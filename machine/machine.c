@@ -463,7 +463,8 @@ int machine_run(struct machine *m)
         uint64_t now = c->icount * m->clock.ns_per_insn;
         if (m->timeout_ns && now >= m->timeout_ns) {
             m->status = MS_TIMEOUT;
-            fprintf(stderr, "tarsier: virtual time limit reached\n");
+            fprintf(stderr, "tarsier: virtual time limit reached (CPU at %04x:%08x%s)\n", c->seg[SEG_CS].sel,
+                    c->eip, c->halted ? ", halted" : "");
             return 124;
         }
         if (c->halted) {
