@@ -41,6 +41,7 @@ struct bios {
     uint16_t post_entry, dpt_off, config_off;
     uint8_t boot_drive;
     uint8_t e0_prefix;           /* INT 09h saw an E0 extended-key prefix */
+    uint32_t idle_polls;         /* consecutive INT 16h polls that found no key */
     int verbose;
 };
 

@@ -9,6 +9,7 @@
 #include "cpu/sem.h"
 
 #define BDA 0x400u
+#define IDLE_POLLS 64
 
 /* ASCII for scan codes 00h-39h: unshifted and shifted. */
 static const char plain[0x3A] = {
@@ -152,8 +153,17 @@ int bios_int16(struct bios *b, struct cpu *c)
     case 0x11:
         if (!kbd_pop(b, &key, 0)) {
             bios_ret_flag(b, F_ZF, true);
+            /* Idle detection: only an interrupt can fill an empty buffer, so a
+             * guest polling in a loop is halted until the next interrupt once
+             * every IDLE_POLLS empty polls (the stub's STI; HLT), which only
+             * saves host time: the guest sees the same keyboard state. */
+            if (++b->idle_polls >= IDLE_POLLS) {
+                b->idle_polls = 0;
+                return 1;
+            }
             return 0;
         }
+        b->idle_polls = 0;
         if (ah == 0x01 && (key & 0xFF) == 0xE0)
             key &= 0xFF00;
         set16(c, R_EAX, key);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "frontend/script.h"
 #include "machine/machine.h"
 
 static void usage(FILE *f)
@@ -19,6 +20,8 @@ static void usage(FILE *f)
             "  -boot ORDER         boot order of drive letters a, b, c (default ac)\n"
             "  -snapshot           keep disk writes in memory; images are not modified\n"
             "  -textdump FILE      write the text screen to FILE (- for stdout) when the run ends\n"
+            "  -script FILE        scripted control: wait-screen, type, key, sleep, textdump, quit\n"
+            "                      (see docs/cli.md)\n"
             "  -cpu MODEL          %s (default pentium-pro)\n"
             "  -m MEGABYTES        guest RAM (default 32)\n"
             "  -debugcon SPEC      bytes written to port 0xE9: stdio, none or file:PATH\n"
@@ -45,7 +48,7 @@ static int need_arg(int argc, char **argv, int k)
 int main(int argc, char **argv)
 {
     struct machine_config cfg;
-    const char *textdump = NULL;
+    const char *textdump = NULL, *script = NULL;
     memset(&cfg, 0, sizeof(cfg));
     for (int k = 1; k < argc; k++) {
         const char *a = argv[k];
@@ -116,6 +119,10 @@ int main(int argc, char **argv)
             cfg.boot_order = argv[++k];
             if (!strncmp(cfg.boot_order, "order=", 6))
                 cfg.boot_order += 6;
+        } else if (!strcmp(a, "-script")) {
+            if (!need_arg(argc, argv, k))
+                return 2;
+            script = argv[++k];
         } else if (!strcmp(a, "-textdump")) {
             if (!need_arg(argc, argv, k))
                 return 2;
@@ -138,12 +145,16 @@ int main(int argc, char **argv)
     if (!cfg.bios_path)
         cfg.builtin_bios = true;
     char err[512];
+    if (script && script_check(script, err, sizeof(err))) {
+        fprintf(stderr, "tarsier: %s\n", err);
+        return 2;
+    }
     struct machine *m = machine_create(&cfg, err, sizeof(err));
     if (!m) {
         fprintf(stderr, "tarsier: %s\n", err);
         return 2;
     }
-    int status = machine_run(m);
+    int status = script ? script_run(m, script) : machine_run(m);
     if (textdump) {
         FILE *f = !strcmp(textdump, "-") ? stdout : fopen(textdump, "w");
         if (!f || machine_text_dump(m, f) || (f != stdout && fclose(f))) {

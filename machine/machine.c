@@ -443,7 +443,7 @@ void machine_run_insns(struct machine *m, uint64_t n)
     sync_clock(m);
 }
 
-int machine_run(struct machine *m)
+int machine_run_until(struct machine *m, uint64_t until_ns)
 {
     struct cpu *c = &m->cpu;
     for (;;) {
@@ -461,6 +461,8 @@ int machine_run(struct machine *m)
             continue;
         }
         uint64_t now = c->icount * m->clock.ns_per_insn;
+        if (now >= until_ns)
+            return MACHINE_RUNNING;
         if (m->timeout_ns && now >= m->timeout_ns) {
             m->status = MS_TIMEOUT;
             fprintf(stderr, "tarsier: virtual time limit reached (CPU at %04x:%08x%s)\n", c->seg[SEG_CS].sel,
@@ -485,6 +487,8 @@ int machine_run(struct machine *m)
             } else {
                 /* skip the idle time: icount stands for time in deterministic mode */
                 uint64_t target = (next + m->clock.ns_per_insn - 1) / m->clock.ns_per_insn;
+                if (next > until_ns)
+                    target = (until_ns + m->clock.ns_per_insn - 1) / m->clock.ns_per_insn;
                 if (target > c->icount)
                     c->icount = target;
                 sync_clock(m);
@@ -500,6 +504,11 @@ int machine_run(struct machine *m)
             if (at < limit)
                 limit = at > c->icount ? at : c->icount + 1;
         }
+        if (until_ns != UINT64_MAX) {
+            uint64_t at = (until_ns + m->clock.ns_per_insn - 1) / m->clock.ns_per_insn;
+            if (at < limit)
+                limit = at > c->icount ? at : c->icount + 1;
+        }
         if (m->timeout_ns) {
             uint64_t at = m->timeout_ns / m->clock.ns_per_insn;
             if (at < limit)
@@ -508,4 +517,9 @@ int machine_run(struct machine *m)
         cpu_run(c, limit);
         sync_clock(m);
     }
+}
+
+int machine_run(struct machine *m)
+{
+    return machine_run_until(m, UINT64_MAX);
 }

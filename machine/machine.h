@@ -106,6 +106,12 @@ void machine_reset(struct machine *m);
 /* Run until the machine stops (exit port, halt under exit-on-halt, timeout).
  * Returns the process exit status the frontend should use. */
 int machine_run(struct machine *m);
+/* Run until virtual time until_ns; returns MACHINE_RUNNING when that time is
+ * reached with the machine still going, else the exit status as machine_run. */
+#define MACHINE_RUNNING (-1)
+int machine_run_until(struct machine *m, uint64_t until_ns);
+/* Current virtual time in ns. */
+static inline uint64_t machine_now(const struct machine *m) { return m->cpu.icount * m->clock.ns_per_insn; }
 /* Write the VGA text screen (mode from the BIOS data area, B8000h) as text,
  * one line per row with trailing blanks removed.  Returns 0 or -1. */
 int machine_text_dump(struct machine *m, FILE *out);
