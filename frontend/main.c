@@ -20,6 +20,8 @@ static void usage(FILE *f)
             "  -boot ORDER         boot order of drive letters a, b, c (default ac)\n"
             "  -snapshot           keep disk writes in memory; images are not modified\n"
             "  -textdump FILE      write the text screen to FILE (- for stdout) when the run ends\n"
+            "  -rtc base=WHEN      RTC start: utc or now (host clock), or YYYY-MM-DD[THH:MM:SS];\n"
+            "                      default 2000-01-01 (deterministic)\n"
             "  -script FILE        scripted control: wait-screen, type, key, sleep, textdump, quit\n"
             "                      (see docs/cli.md)\n"
             "  -cpu MODEL          %s (default pentium-pro)\n"
@@ -119,6 +121,15 @@ int main(int argc, char **argv)
             cfg.boot_order = argv[++k];
             if (!strncmp(cfg.boot_order, "order=", 6))
                 cfg.boot_order += 6;
+        } else if (!strcmp(a, "-rtc")) {
+            if (!need_arg(argc, argv, k))
+                return 2;
+            const char *v = argv[++k];
+            if (strncmp(v, "base=", 5)) {
+                fprintf(stderr, "tarsier: -rtc: expected base=utc|now|YYYY-MM-DD[THH:MM:SS], got '%s'\n", v);
+                return 2;
+            }
+            cfg.rtc_base = v + 5;
         } else if (!strcmp(a, "-script")) {
             if (!need_arg(argc, argv, k))
                 return 2;
