@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "bios/bios.h"
+#include "bios/linux.h"
 #include "cpu/sem.h"
 
 #define BDA 0x400u
@@ -181,6 +182,10 @@ static void post(struct bios *b, struct cpu *c)
 
 static int boot(struct bios *b, struct cpu *c)
 {
+    if (b->linux_boot) {
+        linux_enter(c);
+        return 0;
+    }
     for (const char *o = b->boot_order; *o; o++) {
         uint8_t drive = *o == 'a' ? 0x00 : *o == 'b' ? 0x01 : *o == 'c' ? 0x80 : 0xFF;
         if (drive == 0xFF)

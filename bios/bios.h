@@ -42,6 +42,7 @@ struct bios {
     uint8_t boot_drive;
     uint8_t e0_prefix;           /* INT 09h saw an E0 extended-key prefix */
     uint32_t idle_polls;         /* consecutive INT 16h polls that found no key */
+    bool linux_boot;             /* INT 19h enters a kernel placed by -kernel */
     int verbose;
 };
 

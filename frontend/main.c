@@ -19,6 +19,7 @@ static void usage(FILE *f)
             "  -hda/-hdb FILE      hard disk images (raw)\n"
             "  -boot ORDER         boot order of drive letters a, b, c (default ac)\n"
             "  -snapshot           keep disk writes in memory; images are not modified\n"
+            "  -kernel FILE        boot a Linux bzImage (with -initrd FILE, -append CMDLINE)\n"
             "  -textdump FILE      write the text screen to FILE (- for stdout) when the run ends\n"
             "  -rtc base=WHEN      RTC start: utc or now (host clock), or YYYY-MM-DD[THH:MM:SS];\n"
             "                      default 2000-01-01 (deterministic)\n"
@@ -121,6 +122,16 @@ int main(int argc, char **argv)
             cfg.boot_order = argv[++k];
             if (!strncmp(cfg.boot_order, "order=", 6))
                 cfg.boot_order += 6;
+        } else if (!strcmp(a, "-kernel") || !strcmp(a, "-initrd") || !strcmp(a, "-append")) {
+            if (!need_arg(argc, argv, k))
+                return 2;
+            const char *v = argv[++k];
+            if (!strcmp(a, "-kernel"))
+                cfg.kernel = v;
+            else if (!strcmp(a, "-initrd"))
+                cfg.initrd = v;
+            else
+                cfg.append = v;
         } else if (!strcmp(a, "-rtc")) {
             if (!need_arg(argc, argv, k))
                 return 2;

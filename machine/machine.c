@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bios/linux.h"
 #include "machine/machine.h"
 
 #define MAX_ROM_BYTES (16u << 20)
@@ -327,6 +328,19 @@ struct machine *machine_create(const struct machine_config *cfg, char *err, size
         goto fail;
     if (cfg->builtin_bios && !m->bios_rom && install_builtin_bios(m, cfg, err, errlen))
         goto fail;
+    if ((cfg->initrd || cfg->append) && !cfg->kernel) {
+        snprintf(err, errlen, "-initrd and -append need -kernel");
+        goto fail;
+    }
+    if (cfg->kernel) {
+        if (!cfg->builtin_bios || m->bios_rom) {
+            snprintf(err, errlen, "-kernel needs the built-in BIOS (drop -bios)");
+            goto fail;
+        }
+        if (linux_load(&m->mem, cfg->kernel, cfg->initrd, cfg->append, err, errlen))
+            goto fail;
+        m->bios.linux_boot = true;
+    }
     /* the board's port map: every device wired here and nowhere else */
     m->dbg.post_port = 0x80;
     if (cfg->debugcon && debugport_open_con(&m->dbg, cfg->debugcon, err, errlen))

@@ -49,6 +49,7 @@ struct machine_config {
     bool fd_readonly[2], hd_readonly[2];
     bool snapshot;               /* -snapshot: writes kept in memory */
     const char *boot_order;      /* -boot: e.g. "a", "c", "ac" (default: a then c) */
+    const char *kernel, *initrd, *append;  /* Linux boot protocol */
 };
 
 enum machine_status {
