@@ -245,6 +245,23 @@ struct cpu {
     struct cpu_stats stats;
     struct trace *trace;       /* optional tracing sink, NULL when off */
     uint8_t warned[64];        /* one-time warnings about unimplemented behaviour */
+    uint8_t fastmem;           /* the inline memory fast path applies (not on the 8086) */
+
+    /* debugger hooks (frontend/gdbstub.c), kept apart from the guest's DR0-7.
+     * dbg_insn != 0 sends every instruction through the slow path, which asks
+     * dbg_insn_hook first (nonzero: stop before it).  Bit 1 of dr_data makes
+     * every data access call dbg_data_hook.  dbg_stop makes cpu_run and
+     * machine_run_until return; the debugger clears it. */
+    uint8_t dbg_insn;
+    uint8_t dbg_stop;
+    int (*dbg_insn_hook)(void *opaque, struct cpu *c);
+    void (*dbg_data_hook)(void *opaque, struct cpu *c, uint32_t lin, int size, int write);
+    void *dbg_opaque;
+    /* the last exception raised through the fault path (monitor: info last-fault) */
+    uint8_t last_exc_valid, last_exc_vec;
+    uint16_t last_exc_cs;
+    uint32_t last_exc_err, last_exc_eip, last_exc_cr2;
+    uint64_t last_exc_icount;
 };
 
 /* Life cycle.  cpu_init allocates the block cache; returns 0 or -1. */

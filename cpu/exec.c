@@ -30,6 +30,7 @@ int cpu_init(struct cpu *c, const struct cpu_model *model, struct memmap *mem, s
     c->model = model;
     c->mem = mem;
     c->io = io;
+    c->fastmem = model->gen != CPU_8086;
     if (block_cache_init(c))
         return -1;
     mem->code_write_hook = block_cache_invalidate_page;
@@ -81,7 +82,7 @@ void cpu_reset(struct cpu *c)
     c->dr[6] = 0xFFFF0FF0u;
     c->dr[7] = 0x400;
     c->dr_active = 0;
-    c->dr_data = 0;
+    c->dr_data &= 2; /* bit 1 belongs to the debugger */
     c->r[R_EDX] = m->cpuid_family_model_stepping ? m->cpuid_family_model_stepping
                                                 : (m->gen == CPU_386 ? 0x0303 : 0);
     memset(&c->msr, 0, sizeof(c->msr));
@@ -178,6 +179,13 @@ static void handle_fault(struct cpu *c)
         cpu_warn_once(c, 0, "8086 model raised exception %d", vec);
     }
     trace_event(c, "exception %d err=%x at %04x:%08x", vec, err, c->seg[SEG_CS].sel, c->eip);
+    c->last_exc_valid = 1; /* for the monitor's info last-fault */
+    c->last_exc_vec = (uint8_t)vec;
+    c->last_exc_err = err;
+    c->last_exc_cs = c->seg[SEG_CS].sel;
+    c->last_exc_eip = c->eip;
+    c->last_exc_cr2 = c->cr2;
+    c->last_exc_icount = c->icount;
     c->delivering = vec;
     cpu_interrupt(c, vec, INT_EXC, exc_has_error_code(vec), err);
     c->delivering = -1;
@@ -238,6 +246,10 @@ static void check_insn_breakpoints(struct cpu *c)
 static void step_slow(struct cpu *c)
 {
     int tf = !!(c->eflags & F_TF);
+    if (c->dbg_insn && c->dbg_insn_hook && c->dbg_insn_hook(c->dbg_opaque, c)) {
+        c->dbg_stop = 1; /* a debugger breakpoint: stop before this instruction */
+        return;
+    }
     if (c->dr_active)
         check_insn_breakpoints(c);
     c->dr6_pending = 0;
@@ -261,14 +273,14 @@ static void step_slow(struct cpu *c)
 
 static void run_loop(struct cpu *c, uint64_t limit)
 {
-    while (c->icount < limit && !c->shutdown) {
+    while (c->icount < limit && !c->shutdown && !c->dbg_stop) {
         if (c->stop_block || c->intr_line || c->nmi_pending || c->inhibit_irq) {
             c->stop_block = 0;
             check_interrupts(c);
         }
         if (c->halted)
             return;
-        if ((c->eflags & F_TF) || c->dr_active || c->single)
+        if ((c->eflags & F_TF) || c->dr_active || c->single || c->dbg_insn)
             step_slow(c);
         else
             block_run(c, limit);

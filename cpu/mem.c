@@ -149,7 +149,7 @@ static void write86(struct cpu *c, int sreg, uint32_t off, int size, uint32_t v)
         lin_write(c, base + ((off + (uint32_t)k) & 0xFFFF), (v >> (8 * k)) & 0xFF, 1, 0);
 }
 
-uint32_t sem_mem_read(struct cpu *c, int sreg, uint32_t off, int size)
+uint32_t sem_mem_read_slow(struct cpu *c, int sreg, uint32_t off, int size)
 {
     if (c->model->gen == CPU_8086)
         return read86(c, sreg, off, size);
@@ -159,7 +159,7 @@ uint32_t sem_mem_read(struct cpu *c, int sreg, uint32_t off, int size)
     return lin_read(c, lin, size, cur_user(c));
 }
 
-void sem_mem_write(struct cpu *c, int sreg, uint32_t off, int size, uint32_t v)
+void sem_mem_write_slow(struct cpu *c, int sreg, uint32_t off, int size, uint32_t v)
 {
     if (c->model->gen == CPU_8086) {
         write86(c, sreg, off, size, v);

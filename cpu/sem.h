@@ -9,6 +9,7 @@
 
 #include "cpu/cpu.h"
 #include "cpu/insn.h"
+#include "machine/memmap.h"
 
 enum { ALU_ADD, ALU_OR, ALU_ADC, ALU_SBB, ALU_AND, ALU_SUB, ALU_XOR, ALU_CMP };
 enum { SH_ROL, SH_ROR, SH_RCL, SH_RCR, SH_SHL, SH_SHR, SH_SETMO, SH_SAR };
@@ -134,8 +135,8 @@ uint32_t sem_reg_read(struct cpu *c, int reg, int size);
 void sem_reg_write(struct cpu *c, int reg, int size, uint32_t v);
 uint32_t sem_rm_read(struct cpu *c, const struct insn *i, int size);
 void sem_rm_write(struct cpu *c, const struct insn *i, int size, uint32_t v);
-uint32_t sem_mem_read(struct cpu *c, int sreg, uint32_t off, int size);
-void sem_mem_write(struct cpu *c, int sreg, uint32_t off, int size, uint32_t v);
+uint32_t sem_mem_read_slow(struct cpu *c, int sreg, uint32_t off, int size);
+void sem_mem_write_slow(struct cpu *c, int sreg, uint32_t off, int size, uint32_t v);
 /* Read-modify-write: check the destination is writable before reading it. */
 uint32_t sem_rm_read_for_write(struct cpu *c, const struct insn *i, int size);
 int sem_cond(struct cpu *c, int cc);
@@ -148,6 +149,61 @@ void flags_set_szp(struct cpu *c, uint32_t res, int size);   /* SF ZF PF from re
 void flags_set_fixed(struct cpu *c, uint32_t res, int size, uint32_t cf_of_af);
 void flags_materialize(struct cpu *c);
 int parity8(uint32_t v);
+
+/*
+ * The memory fast path, inline in every semantic function: a present,
+ * expand-up data segment (any mode but the 8086's offset wrap), the access
+ * inside its limit and inside one page, a TLB hit on a RAM page (for stores:
+ * writable, dirty, and no decoded code in the bytes), and no alignment check
+ * or data breakpoint armed.  Everything else takes the checked slow path,
+ * which raises the exact exception.
+ */
+static inline uint8_t *sem_fast_ptr(struct cpu *c, int sreg, uint32_t off, int size, int write)
+{
+    const struct seg *s = &c->seg[sreg];
+    if (!c->fastmem || (c->eflags & F_AC) || c->dr_data)
+        return NULL;
+    if ((s->attr & (write ? 0x9E : 0x9C)) != (write ? 0x92 : 0x90))
+        return NULL;
+    if ((uint64_t)off + (uint32_t)size - 1 > s->limit)
+        return NULL;
+    uint32_t lin = s->base + off;
+    if ((lin & 0xFFF) + (uint32_t)size > 0x1000)
+        return NULL;
+    const struct tlb_entry *e = &c->tlb[c->cpl == 3][(lin >> 12) & (TLB_SIZE - 1)];
+    if (e->lin_page != (lin >> 12) || !e->host || !(e->perm & (write ? TLB_WRITE : TLB_READ)))
+        return NULL;
+    if (write && memmap_is_code(c->mem, e->phys_page | (lin & 0xFFF), (uint32_t)size))
+        return NULL;
+    return e->host + (lin & 0xFFF);
+}
+
+static inline uint32_t sem_mem_read(struct cpu *c, int sreg, uint32_t off, int size)
+{
+    const uint8_t *p = sem_fast_ptr(c, sreg, off, size, 0);
+    if (!p)
+        return sem_mem_read_slow(c, sreg, off, size);
+    return size == 1 ? p[0] : size == 2 ? (uint32_t)(p[0] | p[1] << 8)
+                                        : (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+                                              (uint32_t)p[3] << 24;
+}
+
+static inline void sem_mem_write(struct cpu *c, int sreg, uint32_t off, int size, uint32_t v)
+{
+    uint8_t *p = sem_fast_ptr(c, sreg, off, size, 1);
+    if (!p) {
+        sem_mem_write_slow(c, sreg, off, size, v);
+        return;
+    }
+    p[0] = (uint8_t)v;
+    if (size > 1) {
+        p[1] = (uint8_t)(v >> 8);
+        if (size > 2) {
+            p[2] = (uint8_t)(v >> 16);
+            p[3] = (uint8_t)(v >> 24);
+        }
+    }
+}
 
 static inline uint32_t size_mask(int size)
 {
