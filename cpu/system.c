@@ -42,16 +42,18 @@ void cpu_write_dr7(struct cpu *c, uint32_t v)
 {
     c->dr[7] = (v & 0xFFFF2BFFu) | 0x400;
     c->dr_active = (c->dr[7] & 0xFF) != 0;
-    c->dr_data = 0;
+    c->dr_data &= 2; /* bit 1 belongs to the debugger */
     for (int k = 0; k < 4; k++)
         if (((c->dr[7] >> (2 * k)) & 3) && ((c->dr[7] >> (16 + 4 * k)) & 1))
-            c->dr_data = 1; /* RW = 01 (writes) or 11 (reads and writes) */
+            c->dr_data |= 1; /* RW = 01 (writes) or 11 (reads and writes) */
     c->stop_block = 1;
 }
 
 void cpu_dr_check_data(struct cpu *c, uint32_t lin, int size, int write)
 {
     uint32_t last = lin + (uint32_t)size - 1;
+    if ((c->dr_data & 2) && c->dbg_data_hook)
+        c->dbg_data_hook(c->dbg_opaque, c, lin, size, write); /* debugger watchpoints */
     for (int k = 0; k < 4; k++) {
         uint32_t en = (c->dr[7] >> (2 * k)) & 3;
         uint32_t rw = (c->dr[7] >> (16 + 4 * k)) & 3;

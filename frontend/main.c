@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "frontend/gdbstub.h"
 #include "frontend/script.h"
 #include "machine/machine.h"
 
@@ -34,6 +35,10 @@ static void usage(FILE *f)
             "  -no-reboot          stop on a triple fault or reset instead of rebooting\n"
             "  -d LIST             trace categories: %s\n"
             "  -D FILE             write traces to FILE (default stderr)\n"
+            "  -s                  gdb stub on 127.0.0.1:1234 (same as -gdb tcp::1234)\n"
+            "  -gdb tcp:HOST:PORT  gdb stub on HOST:PORT (empty HOST: 127.0.0.1; PORT 0: any free port)\n"
+            "  -S                  start stopped, until gdb or the monitor continues\n"
+            "  -monitor stdio      the monitor on standard input/output (see docs/debugging.md)\n"
             "  -h, --help          this text\n"
             "The exit port 0xF4 ends the run with status (N << 1) | 1 for a written value N.\n",
             cpu_model_names(), trace_help());
@@ -52,6 +57,7 @@ int main(int argc, char **argv)
 {
     struct machine_config cfg;
     const char *textdump = NULL, *script = NULL;
+    struct debug_options dbg = { NULL, false, false };
     memset(&cfg, 0, sizeof(cfg));
     for (int k = 1; k < argc; k++) {
         const char *a = argv[k];
@@ -151,6 +157,27 @@ int main(int argc, char **argv)
             textdump = argv[++k];
         } else if (!strcmp(a, "-snapshot")) {
             cfg.snapshot = true;
+        } else if (!strcmp(a, "-s")) {
+            dbg.gdb = "tcp::1234";
+        } else if (!strcmp(a, "-S")) {
+            dbg.start_stopped = true;
+        } else if (!strcmp(a, "-gdb")) {
+            if (!need_arg(argc, argv, k))
+                return 2;
+            dbg.gdb = argv[++k];
+            char e[256];
+            if (debug_check_spec(dbg.gdb, e, sizeof(e))) {
+                fprintf(stderr, "tarsier: %s\n", e);
+                return 2;
+            }
+        } else if (!strcmp(a, "-monitor")) {
+            if (!need_arg(argc, argv, k))
+                return 2;
+            if (strcmp(argv[++k], "stdio")) {
+                fprintf(stderr, "tarsier: -monitor: only 'stdio' is supported, got '%s'\n", argv[k]);
+                return 2;
+            }
+            dbg.monitor_stdio = true;
         } else if (!strcmp(a, "-d")) {
             if (!need_arg(argc, argv, k))
                 return 2;
@@ -164,6 +191,15 @@ int main(int argc, char **argv)
             return 2;
         }
     }
+    int debugging = dbg.gdb || dbg.monitor_stdio;
+    if (dbg.start_stopped && !debugging) {
+        fprintf(stderr, "tarsier: -S needs -s, -gdb or -monitor stdio (something to continue the machine)\n");
+        return 2;
+    }
+    if (script && debugging) {
+        fprintf(stderr, "tarsier: -script cannot be combined with -s, -gdb or -monitor yet\n");
+        return 2;
+    }
     if (!cfg.bios_path)
         cfg.builtin_bios = true;
     char err[512];
@@ -176,7 +212,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "tarsier: %s\n", err);
         return 2;
     }
-    int status = script ? script_run(m, script) : machine_run(m);
+    int status = script ? script_run(m, script) : debugging ? debug_run(m, &dbg) : machine_run(m);
     if (textdump) {
         FILE *f = !strcmp(textdump, "-") ? stdout : fopen(textdump, "w");
         if (!f || machine_text_dump(m, f) || (f != stdout && fclose(f))) {

@@ -461,6 +461,8 @@ int machine_run_until(struct machine *m, uint64_t until_ns)
 {
     struct cpu *c = &m->cpu;
     for (;;) {
+        if (c->dbg_stop)
+            return MACHINE_RUNNING; /* a debugger breakpoint or watchpoint hit */
         if (m->dbg.exit_requested) {
             m->status = MS_EXIT_PORT;
             return m->dbg.exit_status;
