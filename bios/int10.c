@@ -122,6 +122,10 @@ static void set_mode(struct bios *b, uint8_t mode)
     bios_wr16(b, BDA + 0x63, 0x3D4);
     for (unsigned p = 0; p < 8; p++)
         bios_wr16(b, BDA + 0x50 + 2 * p, 0);
+    portbus_out(b->io, 0x3D4, 0x0C, 1); /* display from the start of the buffer */
+    portbus_out(b->io, 0x3D5, 0, 1);
+    portbus_out(b->io, 0x3D4, 0x0D, 1);
+    portbus_out(b->io, 0x3D5, 0, 1);
     if ((text40 || text80) && !(mode & 0x80))
         for (uint32_t a = 0; a < 0x8000; a += 2)
             bios_wr16(b, TEXT_BASE + a, 0x0720);
@@ -154,11 +158,17 @@ void bios_int10(struct bios *b, struct cpu *c)
         set16(c, R_EDX, (uint16_t)(r << 8 | cl));
         set16(c, R_ECX, bios_rd16(b, BDA + 0x60));
         return;
-    case 0x05:
+    case 0x05: {
+        uint16_t start = (uint16_t)((al & 7) * page_size(b));
         bios_wr8(b, BDA + 0x62, al & 7);
-        bios_wr16(b, BDA + 0x4E, (uint16_t)((al & 7) * page_size(b)));
+        bios_wr16(b, BDA + 0x4E, start);
+        portbus_out(b->io, 0x3D4, 0x0C, 1); /* CRTC start address, in characters */
+        portbus_out(b->io, 0x3D5, (uint32_t)(start / 2) >> 8, 1);
+        portbus_out(b->io, 0x3D4, 0x0D, 1);
+        portbus_out(b->io, 0x3D5, (uint32_t)(start / 2) & 0xFF, 1);
         hw_cursor(b, al & 7);
         return;
+    }
     case 0x06:
     case 0x07:
         scroll(b, bios_rd8(b, BDA + 0x62), ah == 0x06, al, bh, reg8_hi(c, R_ECX), reg8_lo(c, R_ECX),

@@ -114,6 +114,11 @@ static int install_builtin_bios(struct machine *m, const struct machine_config *
     return 0;
 }
 
+static uint64_t vga_now(void *opaque)
+{
+    return machine_now(opaque);
+}
+
 static int no_intr(void *opaque)
 {
     return -1;
@@ -354,6 +359,13 @@ struct machine *machine_create(const struct machine_config *cfg, char *err, size
         goto fail;
     }
     m->p92.mem = &m->mem;
+    m->vga.now = vga_now;
+    m->vga.now_opaque = m;
+    vga_init(&m->vga);
+    if (portbus_register(&m->io, 0x3B0, 0x30, &vga_ops, &m->vga, "vga")) {
+        snprintf(err, errlen, "cannot map the VGA ports");
+        goto fail;
+    }
     if (model->gen >= CPU_286 && m->dbg.post_port != 0x92 && !cfg->bare)
         portbus_register(&m->io, 0x92, 1, &port92_ops, &m->p92, "port92");
     if (!cfg->bare && add_chipset(m, cfg, err, errlen))
@@ -424,7 +436,7 @@ void machine_reset(struct machine *m)
 int machine_text_dump(struct machine *m, FILE *out)
 {
     unsigned cols = memmap_read(&m->mem, 0x44A, 2), rows = memmap_read(&m->mem, 0x484, 1) + 1u;
-    uint32_t start = 0xB8000 + memmap_read(&m->mem, 0x44E, 2);
+    uint32_t start = 0xB8000 + (vga_text_start(&m->vga) & 0x7FFF); /* CRTC start address */
     if (cols == 0 || cols > 132)
         cols = 80;
     if (rows < 2 || rows > 60)

@@ -20,6 +20,7 @@
 #include "devices/rtc.h"
 #include "bios/bios.h"
 #include "devices/port92.h"
+#include "devices/vga.h"
 #include "machine/disk.h"
 #include "machine/clock.h"
 #include "machine/memmap.h"
@@ -79,6 +80,7 @@ struct machine {
     struct vclock clock;
     struct debugport dbg;        /* 0xE9 debug console, POST port, exit port */
     struct port92 p92;
+    struct vga vga;              /* VGA register file (3B0h-3DFh) */
     struct pic pic;              /* 8259A pair: IRQ 0-15 -> CPU INTR */
     struct pit pit;              /* 8254 + port 61h: counter 0 -> IRQ0 */
     struct rtc rtc;              /* MC146818A + CMOS -> IRQ8 */
