@@ -874,7 +874,7 @@ static void feed(struct stub *s, const uint8_t *b, size_t n)
             }
             break;
         case 2:
-            s->ck = (uint8_t)(hexval(ch) << 4);
+            s->ck = hexval(ch) < 0 ? 0 : (uint8_t)((unsigned)hexval(ch) << 4);
             s->rstate = hexval(ch) < 0 ? 0 : 3;
             if (s->rstate == 0 && !s->noack)
                 send_raw(s, "-", 1);
