@@ -54,8 +54,8 @@ int bios_boot_sector(struct bios *b, uint8_t drive)
     uint8_t buf[SECTOR_SIZE];
     if (!d || disk_read(d, 0, 1, buf))
         return -1;
-    if (drive >= 0x80 && (buf[510] != 0x55 || buf[511] != 0xAA))
-        return -1;
+    if (buf[510] != 0x55 || buf[511] != 0xAA)
+        return -1; /* not bootable: floppies are checked too, as SeaBIOS does */
     for (unsigned j = 0; j < SECTOR_SIZE; j++)
         bios_wr8(b, 0x7C00 + j, buf[j]);
     return 0;

@@ -30,6 +30,30 @@ expect_error "bad -debugcon" "-debugcon" -debugcon tcp:1 -bios "$work/zero.rom"
 expect_error "bad -postcode port" "-postcode" -postcode "file:$work/p,port=70000" -bios "$work/zero.rom"
 expect_error "bad -d" "unknown trace category" -d bogus -bios "$work/zero.rom"
 expect_error "missing argument" "needs an argument" -bios
+# disks, kernels and scripts
+head -c 1000 /dev/zero > "$work/odd.img"
+head -c 1474560 /dev/zero > "$work/blank144.img"
+head -c 737792 /dev/zero > "$work/oddfloppy.img"
+head -c 65536 /dev/urandom > "$work/garbage.kernel"
+expect_error "missing floppy image" "cannot open disk image" -fda "$work/none.img"
+expect_error "floppy of an unknown size" "not a known floppy size" -fda "$work/oddfloppy.img"
+expect_error "hard disk not a multiple of 512" "multiple of 512" -hda "$work/odd.img"
+expect_error "disk image is a directory" "disk image" -hda "$work"
+expect_error "bad boot order" "-boot" -boot x -fda "$work/blank144.img"
+expect_error "kernel that is not a bzImage" "not a Linux bzImage" -kernel "$work/garbage.kernel"
+expect_error "missing kernel" "cannot open" -kernel "$work/none.kernel"
+expect_error "-initrd without -kernel" "need -kernel" -initrd "$work/garbage.kernel"
+expect_error "missing script" "-script" -script "$work/none.script" -fda "$work/blank144.img"
+expect_error "bad -rtc" "-rtc" -rtc base=yesterday -fda "$work/blank144.img"
+expect_error "built-in BIOS on an 8086" "286 or later" -cpu 8086 -fda "$work/blank144.img"
+# an empty floppy boots nothing: the BIOS says so and the run ends
+msg=$("$tarsier" -fda "$work/blank144.img" -boot a -timeout 5 -textdump - 2>&1)
+if echo "$msg" | grep -q "No bootable device"; then echo "ok: blank floppy: No bootable device"; else echo "FAIL: blank floppy: $msg"; fail=1; fi
+# a script with a bad command fails with status 3 naming the line
+printf 'sleep 0.01\nfrobnicate\n' > "$work/bad.script"
+perl -e 'print "\xEB\xFE" x 32768' > "$work/spin.rom"   # jmp $ everywhere, from the reset vector on
+msg=$("$tarsier" -bios "$work/spin.rom" -script "$work/bad.script" 2>&1); rc=$?
+if [ $rc = 3 ] && echo "$msg" | grep -q "bad.script:2: unknown command"; then echo "ok: script error names its line"; else echo "FAIL: script error (status $rc): $msg"; fail=1; fi
 # a ROM of zero bytes executes ADD [BX+SI],AL forever: must stop at the time limit
 "$tarsier" -bios "$work/zero.rom" -timeout 0.05; rc=$?
 if [ $rc = 124 ]; then echo "ok: zero ROM runs until the time limit"; else echo "FAIL: zero ROM status $rc"; fail=1; fi
