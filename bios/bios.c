@@ -145,6 +145,18 @@ static void post(struct bios *b, struct cpu *c)
     int nfd = (b->fd[0] != NULL) + (b->fd[1] != NULL);
     if (nfd)
         equip |= (uint16_t)(0x0001 | ((nfd - 1) << 6));
+    /* serial ports: a UART answers through its scratch register */
+    static const uint16_t com_base[2] = { 0x3F8, 0x2F8 };
+    unsigned ncom = 0;
+    for (int k = 0; k < 2; k++) {
+        portbus_out(b->io, com_base[k] + 7u, 0x5A, 1);
+        if ((portbus_in(b->io, com_base[k] + 7u, 1) & 0xFF) != 0x5A)
+            continue;
+        bios_wr16(b, BDA + 2 * ncom, com_base[k]);  /* 0x400/0x402: COM port addresses */
+        bios_wr8(b, BDA + 0x7C + ncom, 1);           /* INT 14h time-out */
+        ncom++;
+    }
+    equip |= (uint16_t)(ncom << 9);
     bios_wr16(b, BDA + 0x10, equip);
     bios_wr16(b, BDA + 0x13, 639);                 /* base memory in KiB (EBDA below) */
     bios_wr16(b, BDA + 0x0E, EBDA_SEG);

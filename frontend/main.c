@@ -2,12 +2,14 @@
  * main.c - the tarsier command line.  Option spellings follow QEMU where the
  * same concept exists (-bios, -m, -cpu, -debugcon, -d, -D, -no-reboot).
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "frontend/gdbstub.h"
 #include "frontend/script.h"
+#include "frontend/serial.h"
 #include "machine/machine.h"
 
 static void usage(FILE *f)
@@ -28,6 +30,9 @@ static void usage(FILE *f)
             "                      (see docs/cli.md)\n"
             "  -cpu MODEL          %s (default pentium-pro)\n"
             "  -m MEGABYTES        guest RAM (default 32)\n"
+            "  -serial SPEC        COM1, then COM2 if given twice: stdio, none, file:PATH or\n"
+            "                      tcp:127.0.0.1:PORT,server (default none)\n"
+            "  -nographic          no display: COM1 on stdio unless -serial says otherwise\n"
             "  -debugcon SPEC      bytes written to port 0xE9: stdio, none or file:PATH\n"
             "  -postcode SPEC      POST codes: file:PATH[,port=N] (default port 0x80)\n"
             "  -exit-on-halt       exit with status 0 when the CPU halts with interrupts disabled\n"
@@ -57,6 +62,9 @@ int main(int argc, char **argv)
 {
     struct machine_config cfg;
     const char *textdump = NULL, *script = NULL;
+    const char *serial_spec[2] = { NULL, NULL };
+    int nserial = 0;
+    bool nographic = false;
     struct debug_options dbg = { NULL, false, false };
     memset(&cfg, 0, sizeof(cfg));
     for (int k = 1; k < argc; k++) {
@@ -92,6 +100,16 @@ int main(int argc, char **argv)
             if (!need_arg(argc, argv, k))
                 return 2;
             cfg.debugcon = argv[++k];
+        } else if (!strcmp(a, "-serial")) {
+            if (!need_arg(argc, argv, k))
+                return 2;
+            if (nserial == 2) {
+                fprintf(stderr, "tarsier: -serial: at most two serial ports (COM1, COM2)\n");
+                return 2;
+            }
+            serial_spec[nserial++] = argv[++k];
+        } else if (!strcmp(a, "-nographic")) {
+            nographic = true;
         } else if (!strcmp(a, "-postcode")) {
             if (!need_arg(argc, argv, k))
                 return 2;
@@ -202,14 +220,34 @@ int main(int argc, char **argv)
     }
     if (!cfg.bios_path)
         cfg.builtin_bios = true;
+    if (nographic && !nserial)
+        serial_spec[0] = "stdio";
+    for (int k = 0; k < 2; k++)
+        if (dbg.monitor_stdio && serial_spec[k] && !strcmp(serial_spec[k], "stdio")) {
+            fprintf(stderr, "tarsier: -serial stdio and -monitor stdio cannot share standard input\n");
+            return 2;
+        }
     char err[512];
     if (script && script_check(script, err, sizeof(err))) {
         fprintf(stderr, "tarsier: %s\n", err);
         return 2;
     }
+    struct serial_port ports[2];
+    for (int k = 0; k < 2; k++) {
+        int connected = 0;
+        if (serial_open(&ports[k], serial_spec[k] ? serial_spec[k] : "none", &connected, err, sizeof(err))) {
+            fprintf(stderr, "tarsier: %s\n", err);
+            if (k)
+                serial_close(&ports[0]);
+            return 2;
+        }
+        cfg.serial[k] = connected ? &ports[k].be : NULL;
+    }
     struct machine *m = machine_create(&cfg, err, sizeof(err));
     if (!m) {
         fprintf(stderr, "tarsier: %s\n", err);
+        serial_close(&ports[0]);
+        serial_close(&ports[1]);
         return 2;
     }
     int status = script ? script_run(m, script) : debugging ? debug_run(m, &dbg) : machine_run(m);
@@ -221,5 +259,7 @@ int main(int argc, char **argv)
         }
     }
     machine_destroy(m);
+    serial_close(&ports[0]);
+    serial_close(&ports[1]);
     return status;
 }

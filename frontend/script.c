@@ -3,7 +3,8 @@
  * '#' starts a comment.  Times are virtual seconds.
  *
  *   wait-screen TEXT [SECONDS]   until the text screen shows TEXT (default 30 s)
- *   wait-serial TEXT [SECONDS]   until the serial output shows TEXT
+ *   wait-serial TEXT [SECONDS]   until COM1 has transmitted TEXT (searched in
+ *                                its latest 64 KiB of output, from the start)
  *   type TEXT                    type TEXT on the keyboard (\n \t \\ \" escapes)
  *   key NAME...                  press keys together and release them,
  *                                e.g. key ctrl-alt-delete, key enter, key f1
@@ -25,7 +26,7 @@
 #include "frontend/script.h"
 
 #define KEY_GAP_NS 10000000ull   /* 10 ms between key events */
-#define POLL_NS 20000000ull      /* screen polled every 20 ms of virtual time */
+#define POLL_NS 20000000ull      /* screen and serial log polled every 20 ms of virtual time */
 
 struct keyname {
     const char *name;
@@ -246,15 +247,11 @@ static int do_line(struct script *s, char *line)
         double secs = 30;
         if (parse_text(arg, text, sizeof(text), &secs))
             goto syntax;
-        if (!strcmp(cmd, "wait-serial")) {
-            fprintf(stderr, "tarsier: %s:%d: wait-serial: this board has no serial port yet\n", s->path, s->line);
-            s->status = 3;
-            return -1;
-        }
+        int serial = !strcmp(cmd, "wait-serial");
         uint64_t deadline = machine_now(s->m) + (uint64_t)(secs * 1e9);
-        while (!screen_has(s->m, text)) {
+        while (serial ? !machine_serial_seen(s->m, text, strlen(text)) : !screen_has(s->m, text)) {
             if (machine_now(s->m) >= deadline) {
-                fprintf(stderr, "tarsier: %s:%d: wait-screen \"%s\" timed out after %g s\n", s->path, s->line, text,
+                fprintf(stderr, "tarsier: %s:%d: %s \"%s\" timed out after %g s\n", s->path, s->line, cmd, text,
                         secs);
                 s->status = 3;
                 return -1;

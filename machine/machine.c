@@ -140,6 +140,32 @@ static int board_ack(void *opaque)
     return pic_ack(&m->pic);
 }
 
+/* COM1's output passes through here: kept for wait-serial, then to the host. */
+static void com1_tap_write(void *opaque, uint8_t byte)
+{
+    struct machine *m = opaque;
+    if (m->serial_len == MACHINE_SERIAL_LOG) { /* full: drop the older half */
+        memmove(m->serial_log, m->serial_log + MACHINE_SERIAL_LOG / 2, MACHINE_SERIAL_LOG / 2);
+        m->serial_len = MACHINE_SERIAL_LOG / 2;
+    }
+    m->serial_log[m->serial_len++] = byte;
+    const struct uart_backend *be = m->serial_be[0];
+    if (be && be->write)
+        be->write(be->opaque, byte);
+}
+
+static int com1_tap_read(void *opaque)
+{
+    struct machine *m = opaque;
+    const struct uart_backend *be = m->serial_be[0];
+    return be && be->read ? be->read(be->opaque) : -2;
+}
+
+bool machine_serial_seen(const struct machine *m, const char *text, size_t len)
+{
+    return len == 0 || memmem(m->serial_log, m->serial_len, text, len) != NULL;
+}
+
 struct irq_line machine_irq(struct machine *m, int n)
 {
     struct irq_line l = { pic_set_irq, &m->pic, n };
@@ -242,6 +268,27 @@ static void cmos_setup(struct machine *m)
     c[0x2F] = (uint8_t)sum;
 }
 
+/* The two 16550A UARTs at their PC/AT addresses and IRQs. */
+static int add_uarts(struct machine *m, const struct machine_config *cfg)
+{
+    static const uint16_t base[2] = { 0x3F8, 0x2F8 };
+    static const int irq[2] = { 4, 3 };
+    static const char *const name[2] = { "com1", "com2" };
+    m->serial_be[0] = cfg->serial[0];
+    m->serial_be[1] = cfg->serial[1];
+    m->com1_tap = (struct uart_backend){ com1_tap_write, cfg->serial[0] && cfg->serial[0]->read ? com1_tap_read : NULL,
+                                         m };
+    for (int k = 0; k < 2; k++) {
+        m->com[k].irq = machine_irq(m, irq[k]);
+        m->com[k].backend = k == 0 ? &m->com1_tap : cfg->serial[1];
+        if (uart_init(&m->com[k], &m->clock) || add_timed(m, base[k], 8, &uart_ops, &m->com[k], name[k]))
+            return -1;
+        if (!cfg->serial[k]) /* COM1 always logs its output, but no line is connected */
+            m->com[k].inputs = m->com[k].msr = 0;
+    }
+    return 0;
+}
+
 static int add_chipset(struct machine *m, const struct machine_config *cfg, char *err, size_t errlen)
 {
     int64_t epoch;
@@ -268,7 +315,7 @@ static int add_chipset(struct machine *m, const struct machine_config *cfg, char
         add_timed(m, 0x61, 1, &pit_port61_ops, &m->pit, "port61") ||
         add_timed(m, 0x70, 2, &rtc_ops, &m->rtc, "rtc") ||
         portbus_register(&m->io, 0x60, 1, &kbc_data_ops, &m->kbc, "kbc-data") ||
-        portbus_register(&m->io, 0x64, 1, &kbc_cmd_ops, &m->kbc, "kbc-cmd")) {
+        portbus_register(&m->io, 0x64, 1, &kbc_cmd_ops, &m->kbc, "kbc-cmd") || add_uarts(m, cfg)) {
         if (m->dbg.post_port != 0x80)
             snprintf(err, errlen, "-postcode: port 0x%x collides with a chipset device", m->dbg.post_port);
         else

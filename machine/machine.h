@@ -18,6 +18,7 @@
 #include "devices/pic.h"
 #include "devices/pit.h"
 #include "devices/rtc.h"
+#include "devices/uart.h"
 #include "bios/bios.h"
 #include "devices/port92.h"
 #include "devices/vga.h"
@@ -51,6 +52,8 @@ struct machine_config {
     bool snapshot;               /* -snapshot: writes kept in memory */
     const char *boot_order;      /* -boot: e.g. "a", "c", "ac" (default: a then c) */
     const char *kernel, *initrd, *append;  /* Linux boot protocol */
+    const struct uart_backend *serial[2];  /* COM1/COM2 host ends (owned by the caller,
+                                              must outlive the machine); NULL: unconnected */
 };
 
 enum machine_status {
@@ -72,6 +75,7 @@ struct machine_port {
 };
 
 #define MACHINE_MAX_TIMED_PORTS 16
+#define MACHINE_SERIAL_LOG 65536u
 
 struct machine {
     struct cpu cpu;
@@ -85,6 +89,11 @@ struct machine {
     struct pit pit;              /* 8254 + port 61h: counter 0 -> IRQ0 */
     struct rtc rtc;              /* MC146818A + CMOS -> IRQ8 */
     struct kbc kbc;              /* 8042 + PS/2 keyboard (IRQ1) and mouse (IRQ12) */
+    struct uart com[2];          /* 16550A: COM1 3F8h IRQ4, COM2 2F8h IRQ3 */
+    const struct uart_backend *serial_be[2]; /* the configured host ends */
+    struct uart_backend com1_tap;  /* COM1 output: into serial_log, then serial_be[0] */
+    uint32_t serial_len;         /* bytes in serial_log */
+    uint8_t serial_log[MACHINE_SERIAL_LOG]; /* the latest COM1 output (wait-serial) */
     struct machine_port tports[MACHINE_MAX_TIMED_PORTS];
     int ntports;
     struct bios bios;
@@ -120,6 +129,9 @@ static inline uint64_t machine_now(const struct machine *m) { return m->cpu.icou
 int machine_text_dump(struct machine *m, FILE *out);
 /* The board's IRQ wire n (ISA IRQ 0-15), e.g. for tests and future devices. */
 struct irq_line machine_irq(struct machine *m, int n);
+/* Whether COM1 has transmitted text (of length len) within its latest
+ * MACHINE_SERIAL_LOG bytes of output. */
+bool machine_serial_seen(const struct machine *m, const char *text, size_t len);
 /* Bring virtual time up to the CPU's instruction count, firing due events. */
 void machine_sync_clock(struct machine *m);
 /* Run for at most n instructions (tests). */
