@@ -150,8 +150,6 @@ static void tlb_fill(struct cpu *c, uint32_t lin, uint32_t phys, uint8_t perm, i
     if (!e->host && !(perm & TLB_WRITE)) {
         const uint8_t *ro = memmap_read_page(c->mem, phys & ~0xFFFu);
         e->host = (uint8_t *)(uintptr_t)ro; /* read-only use: write path requires TLB_WRITE */
-    } else if (!e->host) {
-        e->host = NULL;
     }
 }
 
@@ -197,10 +195,6 @@ uint32_t cpu_translate(struct cpu *c, uint32_t lin, int acc, int user)
     if (can_write && w.dirty)
         perm |= TLB_WRITE;
     tlb_fill(c, lin, phys, perm, w.global && (c->cr4 & CR4_PGE), user);
-    if (write && !(perm & TLB_WRITE)) {
-        /* cannot happen: the walk with write set D */
-        c->tlb[user][(lin >> 12) & (TLB_SIZE - 1)].perm |= TLB_WRITE;
-    }
     return phys;
 }
 

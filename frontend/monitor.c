@@ -35,9 +35,10 @@ static void pr(struct mon *o, const char *fmt, ...)
     o->out(o->opaque, buf);
 }
 
-size_t monitor_read_linear(struct machine *m, unsigned long lin, void *dst, size_t len)
+/* Copy between host memory and guest linear memory, page by page, through the
+ * current page tables without faulting the guest; stops at an unmapped page. */
+static size_t copy_linear(struct machine *m, unsigned long lin, uint8_t *host, size_t len, int write)
 {
-    uint8_t *d = dst;
     size_t done = 0;
     while (done < len) {
         uint32_t a = (uint32_t)(lin + done), phys;
@@ -46,27 +47,23 @@ size_t monitor_read_linear(struct machine *m, unsigned long lin, void *dst, size
         size_t n = 0x1000 - (a & 0xFFF);
         if (n > len - done)
             n = len - done;
-        memmap_read_bytes(&m->mem, phys, d + done, n);
+        if (write)
+            memmap_write_bytes(&m->mem, phys, host + done, n);
+        else
+            memmap_read_bytes(&m->mem, phys, host + done, n);
         done += n;
     }
     return done;
 }
 
+size_t monitor_read_linear(struct machine *m, unsigned long lin, void *dst, size_t len)
+{
+    return copy_linear(m, lin, dst, len, 0);
+}
+
 size_t monitor_write_linear(struct machine *m, unsigned long lin, const void *src, size_t len)
 {
-    const uint8_t *s = src;
-    size_t done = 0;
-    while (done < len) {
-        uint32_t a = (uint32_t)(lin + done), phys;
-        if (cpu_probe(&m->cpu, a, &phys))
-            break;
-        size_t n = 0x1000 - (a & 0xFFF);
-        if (n > len - done)
-            n = len - done;
-        memmap_write_bytes(&m->mem, phys, s + done, n);
-        done += n;
-    }
-    return done;
+    return copy_linear(m, lin, (uint8_t *)(uintptr_t)src, len, 1);
 }
 
 static const char *mode_name(const struct cpu *c)
