@@ -85,6 +85,11 @@ void bios_build_rom(struct bios *b)
         b->stub[k] = m;
     for (int k = 0x70; k <= 0x77; k++)
         b->stub[k] = s;
+    /* IRQ13 (x87 FERR#): clear the latch at port F0h, acknowledge both PICs,
+     * and hand the error to the NMI handler as the AT BIOS does */
+    static const uint8_t irq13[] = { 0x50, 0x30, 0xC0, 0xE6, 0xF0, 0xB0, 0x20, 0xE6, 0xA0,
+                                     0xE6, 0x20, 0x58, 0xCD, 0x02, 0xCF };
+    b->stub[0x75] = put(&e, irq13, sizeof(irq13));
     static const uint8_t svcs[] = { BSVC_VIDEO, BSVC_EQUIP, BSVC_MEMSIZE, BSVC_DISK, BSVC_SERIAL,
                                     BSVC_SYS, BSVC_KBD, BSVC_PRINTER, BSVC_TIME };
     for (unsigned k = 0; k < sizeof(svcs); k++)
@@ -141,7 +146,7 @@ static void post(struct bios *b, struct cpu *c)
     /* BIOS data area */
     for (uint32_t a = BDA; a < BDA + 0x100; a++)
         bios_wr8(b, a, 0);
-    uint16_t equip = 0x0020; /* initial video mode 80x25 colour */
+    uint16_t equip = 0x0022; /* initial video mode 80x25 colour; x87 present (every model has one) */
     int nfd = (b->fd[0] != NULL) + (b->fd[1] != NULL);
     if (nfd)
         equip |= (uint16_t)(0x0001 | ((nfd - 1) << 6));

@@ -289,6 +289,31 @@ static int add_uarts(struct machine *m, const struct machine_config *cfg)
     return 0;
 }
 
+/* The x87's FERR# on the PC/AT: the chipset turns it into IRQ13, and a write
+ * to port F0h (any value) clears the latch and lowers IRQ13 again (it also
+ * asserts IGNNE#, which tarsier's FPU models by proceeding anyway). */
+static void board_ferr(void *opaque, int level)
+{
+    struct machine *m = opaque;
+    if (level)
+        pic_set_irq(&m->pic, 13, 1);
+}
+
+static uint32_t ferr_read(void *opaque, uint32_t offset, int size)
+{
+    (void)opaque, (void)offset, (void)size;
+    return 0xFF;
+}
+
+static void ferr_write(void *opaque, uint32_t offset, uint32_t val, int size)
+{
+    struct machine *m = opaque;
+    (void)offset, (void)val, (void)size;
+    pic_set_irq(&m->pic, 13, 0);
+}
+
+static const struct io_ops ferr_ops = { ferr_read, ferr_write, IO_SIZE8 };
+
 static int add_chipset(struct machine *m, const struct machine_config *cfg, char *err, size_t errlen)
 {
     int64_t epoch;
@@ -298,6 +323,7 @@ static int add_chipset(struct machine *m, const struct machine_config *cfg, char
     pic_init(&m->pic);
     m->cpu.intr.ack = board_ack;
     m->cpu.intr.opaque = m;
+    m->cpu.intr.fpu_ferr = board_ferr;
     m->pit.irq0 = machine_irq(m, 0);
     pit_init(&m->pit, &m->clock);
     m->rtc.irq = machine_irq(m, 8);
@@ -311,6 +337,7 @@ static int add_chipset(struct machine *m, const struct machine_config *cfg, char
         portbus_register(&m->io, 0x20, 2, &pic_master_ops, &m->pic, "pic-master") ||
         portbus_register(&m->io, 0xA0, 2, &pic_slave_ops, &m->pic, "pic-slave") ||
         portbus_register(&m->io, 0x4D0, 2, &pic_elcr_ops, &m->pic, "elcr") ||
+        portbus_register(&m->io, 0xF0, 1, &ferr_ops, m, "fpu-ferr") ||
         add_timed(m, 0x40, 4, &pit_ops, &m->pit, "pit") ||
         add_timed(m, 0x61, 1, &pit_port61_ops, &m->pit, "port61") ||
         add_timed(m, 0x70, 2, &rtc_ops, &m->rtc, "rtc") ||
