@@ -203,6 +203,10 @@ static int boot(struct bios *b, struct cpu *c)
         linux_enter(c);
         return 0;
     }
+    if (b->multiboot) {
+        multiboot_enter(c, b->mem, &b->mb);
+        return 0;
+    }
     for (const char *o = b->boot_order; *o; o++) {
         uint8_t drive = *o == 'a' ? 0x00 : *o == 'b' ? 0x01 : *o == 'c' ? 0x80 : 0xFF;
         if (drive == 0xFF)

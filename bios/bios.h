@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "cpu/cpu.h"
+#include "bios/multiboot.h"
 #include "machine/disk.h"
 #include "machine/memmap.h"
 #include "machine/portbus.h"
@@ -43,6 +44,8 @@ struct bios {
     uint8_t e0_prefix;           /* INT 09h saw an E0 extended-key prefix */
     uint32_t idle_polls;         /* consecutive INT 16h polls that found no key */
     bool linux_boot;             /* INT 19h enters a kernel placed by -kernel */
+    bool multiboot;              /* ... or a Multiboot kernel */
+    struct multiboot_entry mb;
     int verbose;
 };
 

@@ -7,7 +7,7 @@
  * 1020:0000 in real mode, so the kernel's own setup makes its BIOS calls
  * (E820, video, EDD) as on a PC.  Protocol 2.02 or later (cmd_line_ptr) is
  * required.  Left out: zImage (protocol < 2.00), the 32/64-bit boot entry,
- * and Multiboot (still to come).
+ * and Multiboot (bios/multiboot.c).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -22,7 +22,7 @@
 #define CMDLINE_MAX 2048u
 #define KERNEL_BASE 0x100000u
 
-static uint8_t *read_file(const char *path, size_t *len, const char *what, char *err, size_t errlen)
+uint8_t *loader_read_file(const char *path, size_t *len, const char *what, char *err, size_t errlen)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
@@ -62,13 +62,13 @@ int linux_load(struct memmap *mem, const char *kernel, const char *initrd, const
                size_t errlen)
 {
     size_t klen, ilen = 0;
-    uint8_t *k = read_file(kernel, &klen, "-kernel", err, errlen);
+    uint8_t *k = loader_read_file(kernel, &klen, "-kernel", err, errlen);
     if (!k)
         return -1;
     uint8_t *rd = NULL;
     int rc = -1;
     if (klen < 0x1000 || le16(k + 0x1FE) != 0xAA55 || memcmp(k + 0x202, "HdrS", 4)) {
-        snprintf(err, errlen, "-kernel: '%s' is not a Linux bzImage (no boot signature or 'HdrS' header)", kernel);
+        snprintf(err, errlen, "-kernel: '%s' is not a Linux bzImage (no boot signature or 'HdrS' header) nor a Multiboot kernel", kernel);
         goto out;
     }
     uint16_t version = le16(k + 0x206);
@@ -109,7 +109,7 @@ int linux_load(struct memmap *mem, const char *kernel, const char *initrd, const
     put16(hdr + 0x224, HEAP_END - 0x200);      /* heap_end_ptr */
     put32(hdr + 0x228, CMDLINE_ADDR);          /* cmd_line_ptr */
     if (initrd) {
-        rd = read_file(initrd, &ilen, "-initrd", err, errlen);
+        rd = loader_read_file(initrd, &ilen, "-initrd", err, errlen);
         if (!rd)
             goto out;
         uint32_t max = version >= 0x203 ? le32(k + 0x22C) : 0x37FFFFFF;

@@ -211,6 +211,19 @@ static void tx_fire(void *opaque, uint64_t t)
     update_irq(u);
 }
 
+void uart_drain(struct uart *u)
+{
+    if (looped(u) || !u->backend || !u->backend->write)
+        return;
+    if (u->tsr_full)
+        u->backend->write(u->backend->opaque, u->tsr);
+    u->tsr_full = 0;
+    for (; u->tx_count; u->tx_count--) {
+        u->backend->write(u->backend->opaque, u->tx[u->tx_head]);
+        u->tx_head = (uint8_t)((u->tx_head + 1) % UART_FIFO);
+    }
+}
+
 static void timeout_fire(void *opaque, uint64_t t)
 {
     struct uart *u = opaque;

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "bios/linux.h"
+#include "bios/multiboot.h"
 #include "machine/machine.h"
 
 #define MAX_ROM_BYTES (16u << 20)
@@ -416,9 +417,22 @@ struct machine *machine_create(const struct machine_config *cfg, char *err, size
             snprintf(err, errlen, "-kernel needs the built-in BIOS (drop -bios)");
             goto fail;
         }
-        if (linux_load(&m->mem, cfg->kernel, cfg->initrd, cfg->append, err, errlen))
+        size_t klen;
+        uint8_t *k = loader_read_file(cfg->kernel, &klen, "-kernel", err, errlen);
+        if (!k)
             goto fail;
-        m->bios.linux_boot = true;
+        bool bz = klen >= 0x206 && !memcmp(k + 0x202, "HdrS", 4);
+        int rc;
+        if (!bz && multiboot_find_header(k, klen) >= 0) {
+            rc = multiboot_load(&m->mem, k, klen, cfg->kernel, cfg->initrd, cfg->append, &m->bios.mb, err, errlen);
+            m->bios.multiboot = true;
+        } else {
+            rc = linux_load(&m->mem, cfg->kernel, cfg->initrd, cfg->append, err, errlen);
+            m->bios.linux_boot = true;
+        }
+        free(k);
+        if (rc)
+            goto fail;
     }
     /* the board's port map: every device wired here and nowhere else */
     m->dbg.post_port = 0x80;
@@ -481,6 +495,8 @@ void machine_destroy(struct machine *m)
 {
     if (!m)
         return;
+    for (int k = 0; k < 2; k++)
+        uart_drain(&m->com[k]);
     debugport_close(&m->dbg);
     for (int k = 0; k < 2; k++) {
         disk_close(m->fd[k]);
