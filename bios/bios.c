@@ -4,13 +4,15 @@
  * area, EBDA, interrupt vectors, PIC/PIT set-up), the boot sequence
  * (INT 19h/18h) and the small services (INT 11h, 12h, 14h, 15h, 17h, 1Ah,
  * IRQ 0).  Layout of the BIOS data area per the IBM PC/AT Technical Reference.
- * Left out so far: ACPI tables, PCI BIOS, APM, option-ROM scan, CD-ROM boot.
+ * PCI set-up, the PCI BIOS and the ACPI tables are in pcibios.c and acpi.c.
+ * CD-ROM boot (El Torito) is in eltorito.c.  Left out so far: APM, option-ROM scan.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "bios/bios.h"
 #include "bios/linux.h"
+#include "bios/pcibios.h"
 #include "cpu/sem.h"
 
 #define BDA 0x400u
@@ -120,6 +122,7 @@ void bios_build_rom(struct bios *b)
     r[4] = 0xF0;
     memcpy(b->rom + 0xFFF5, "11/28/26", 8);
     b->rom[0xFFFE] = 0xFC; /* PC/AT model byte */
+    bios_pci_rom(b);
 }
 
 /* ---- POST ---- */
@@ -186,6 +189,14 @@ static void post(struct bios *b, struct cpu *c)
     portbus_out(b->io, 0x43, 0x36, 1);
     portbus_out(b->io, 0x40, 0, 1);
     portbus_out(b->io, 0x40, 0, 1);
+    /* 8237A pair: master clear, DMA2 channel 4 carries DMA1's cascade; the
+     * floppy controller out of reset with its DMA/IRQ gate open, motors off */
+    static const uint8_t dma[][2] = { { 0x0D, 0 }, { 0xDA, 0 }, { 0xD6, 0xC0 }, { 0xD4, 0x00 } };
+    for (unsigned k = 0; k < sizeof(dma) / sizeof(dma[0]); k++)
+        portbus_out(b->io, dma[k][0], dma[k][1], 1);
+    portbus_out(b->io, 0x3F2, 0x0C, 1);
+    bios_pci_init(b);
+    bios_acpi_build(b);
     bios_video_init(b);
     bios_tty_puts(b, "tarsier BIOS\r\n");
     /* stack for the boot loader */
@@ -208,6 +219,8 @@ static int boot(struct bios *b, struct cpu *c)
         return 0;
     }
     for (const char *o = b->boot_order; *o; o++) {
+        if (*o == 'd' && bios_cd_boot(b, c) == 0) /* El Torito: enters the image itself */
+            return 0;
         uint8_t drive = *o == 'a' ? 0x00 : *o == 'b' ? 0x01 : *o == 'c' ? 0x80 : 0xFF;
         if (drive == 0xFF)
             continue;
@@ -279,7 +292,7 @@ static void int15(struct bios *b, struct cpu *c)
         }
         if ((c->r[R_EAX] & 0xFFFF) == 0xE820 && c->r[R_EDX] == 0x534D4150 && (c->r[R_ECX] & 0xFFFF) >= 20) {
             const struct { uint32_t base, len, type; } map[] = {
-                { 0, 0x9FC00, 1 }, { 0x9FC00, 0x400, 2 }, { 0xF0000, 0x10000, 2 },
+                { 0, 0x9FC00, 1 }, { 0x9FC00, 0x400, 2 }, { 0xE0000, 0x20000, 2 }, /* ACPI tables, ROM */
                 { 0x100000, ram - 0x100000, 1 }, { 0xFFFF0000u, 0x10000, 2 },
             };
             uint32_t idx = c->r[R_EBX];
@@ -331,6 +344,9 @@ static void int1a(struct bios *b, struct cpu *c)
         set_hi(c, R_EDX, cmos_read(b, 8));
         set_lo(c, R_EDX, cmos_read(b, 7));
         return;
+    case 0xB1:
+        bios_pcibios_int1a(b, c);
+        return;
     case 0x03: case 0x05: case 0x06: case 0x07:
         return; /* setting the RTC or its alarm: accepted */
     }
@@ -372,6 +388,8 @@ int bios_call(void *opaque, struct cpu *c, int svc)
     case BSVC_KBD: return bios_int16(b, c);
     case BSVC_PRINTER: set_hi(c, R_EAX, 0x01); return 0; /* time-out: no printer */
     case BSVC_TIME: int1a(b, c); return 0;
+    case BSVC_BIOS32: return bios_bios32_call(b, c);
+    case BSVC_PCI32: return bios_pci32_call(b, c);
     }
     return 0;
 }

@@ -27,6 +27,7 @@ enum {
     BSVC_IRQ0 = 0x08, BSVC_IRQ1 = 0x09, BSVC_VIDEO = 0x10, BSVC_EQUIP = 0x11, BSVC_MEMSIZE = 0x12,
     BSVC_DISK = 0x13, BSVC_SERIAL = 0x14, BSVC_SYS = 0x15, BSVC_KBD = 0x16, BSVC_PRINTER = 0x17,
     BSVC_NOBOOT = 0x18, BSVC_BOOT = 0x19, BSVC_TIME = 0x1A, BSVC_POST = 0xF0,
+    BSVC_BIOS32 = 0xE0, BSVC_PCI32 = 0xE1, /* 32-bit entries (pcibios.c; ROM offsets D800h-D8FFh) */
 };
 
 struct bios {
@@ -36,6 +37,12 @@ struct bios {
     struct portbus *io;
     struct disk *fd[2];          /* floppy A: and B: */
     struct disk *hd[2];          /* hard disks 0x80, 0x81 */
+    struct disk *cd;             /* the first CD-ROM with a disc (El Torito boot, eltorito.c) */
+    struct {
+        uint32_t rba;            /* the boot image's first 2048-byte sector */
+        uint16_t load_seg, count;
+        uint8_t active;          /* booted from the CD (no emulation) */
+    } cdboot;
     char boot_order[8];          /* e.g. "acd": a floppy, c hard disk, d CD-ROM */
     uint32_t ram_size;
     uint16_t stub[256];          /* ROM offset of each interrupt's entry */
@@ -77,6 +84,10 @@ void bios_int10(struct bios *b, struct cpu *c);
 void bios_tty_puts(struct bios *b, const char *s);
 void bios_int13(struct bios *b, struct cpu *c);
 int bios_boot_sector(struct bios *b, uint8_t drive);
+/* El Torito (eltorito.c): boot the CD (0, registers set up to enter the
+ * image) or -1; INT 13h for drive E0h (returns 1 when it handled the call). */
+int bios_cd_boot(struct bios *b, struct cpu *c);
+int bios_cd_int13(struct bios *b, struct cpu *c);
 int bios_int16(struct bios *b, struct cpu *c);
 void bios_irq1(struct bios *b, struct cpu *c);
 /* Put a key (scan code << 8 | ASCII) into the BDA keyboard buffer; 0 if full. */

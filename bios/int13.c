@@ -63,6 +63,8 @@ int bios_boot_sector(struct bios *b, uint8_t drive)
 
 void bios_int13(struct bios *b, struct cpu *c)
 {
+    if (bios_cd_int13(b, c)) /* drive E0h: the CD-ROM (eltorito.c) */
+        return;
     uint8_t ah = reg8_hi(c, R_EAX), al = reg8_lo(c, R_EAX), dl = reg8_lo(c, R_EDX);
     struct disk *d = drive_disk(b, dl);
     if (ah == 0x01) { /* last status */

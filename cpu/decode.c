@@ -271,6 +271,8 @@ int decode_insn(struct insn *i, int code32, enum cpu_gen gen, fetch_fn fetch, vo
         ud = 1;
     else if ((row->attrs & A_MEM) && i->mod == 3 && gen != CPU_8086)
         ud = 1;
+    else if ((row->attrs & A_REG) && i->mod != 3)
+        ud = 1; /* register-only group slots (MMX shifts by an immediate) */
     else if (map == MAP_1 && (opc == 0x8C || opc == 0x8E) && gen >= CPU_386 &&
              (i->reg >= 6 || (opc == 0x8E && i->reg == SEG_CS)))
         ud = 1; /* no segment registers 6 and 7; MOV CS is #UD from the 386 */

@@ -163,7 +163,7 @@ static void handle_fault(struct cpu *c)
     if (c->delivering >= 0) {
         int prev = c->delivering;
         if (prev == EX_DF) {
-            trace_event(c, "triple fault (exception %d while delivering #DF): shutdown", vec);
+            trace_int(c, vec, "triple fault (exception %d while delivering #DF): shutdown", vec);
             c->shutdown = 1;
             c->delivering = -1;
             return;
@@ -178,7 +178,7 @@ static void handle_fault(struct cpu *c)
         /* the 8086 raises none of these; reaching here is an emulator bug */
         cpu_warn_once(c, 0, "8086 model raised exception %d", vec);
     }
-    trace_event(c, "exception %d err=%x at %04x:%08x", vec, err, c->seg[SEG_CS].sel, c->eip);
+    trace_int(c, vec, "exception %d err=%x at %04x:%08x", vec, err, c->seg[SEG_CS].sel, c->eip);
     c->last_exc_valid = 1; /* for the monitor's info last-fault */
     c->last_exc_vec = (uint8_t)vec;
     c->last_exc_err = err;
@@ -214,7 +214,7 @@ static int check_interrupts(struct cpu *c)
             return 0;
         c->eip_start = c->eip;
         c->esp_start = c->r[R_ESP];
-        trace_event(c, "interrupt vector %02x", vec);
+        trace_int(c, vec, "interrupt vector %02x", vec);
         cpu_interrupt(c, vec, INT_HW, false, 0);
         return 1;
     }

@@ -189,15 +189,21 @@ static void set_cc(struct fpu *f, int rel)
 static void do_compare(struct cpu *c, struct fx80 src, int src_empty, int quiet, int npop)
 {
     struct fpu *f = &c->fpu;
+    /* an unmasked invalid operation still sets "unordered" (and pops
+     * nothing; measured on the host) */
     if (fpu_empty(f, 0) || src_empty) {
-        if (!fpu_stack_fault(c, 0))
-            return;
+        int masked = fpu_stack_fault(c, 0);
         set_cc(f, 2);
+        if (!masked)
+            return;
     } else {
         struct fpstat s = { f->cw, 0, 0, 0, 0 };
         int rel = fx_compare(&s, st_get(f, 0), src, quiet);
-        if (!fpu_commit_flags(c, &s))
+        if (!fpu_commit_flags(c, &s)) {
+            if (s.ex & FSW_IE)
+                set_cc(f, 2);
             return;
+        }
         set_cc(f, rel);
     }
     while (npop--)
@@ -249,14 +255,31 @@ static void arith_mem(struct cpu *c, int op, struct fx80 src, struct fpstat *s)
 {
     struct fpu *f = &c->fpu;
     struct fx80 r;
+    /* an SNaN m32/m64 was quieted by the conversion (with IE): give the
+     * arithmetic the SNaN itself, so that the NaN rules see it (a QNaN ST(0)
+     * beats it; measured on the host) */
+    if ((s->ex & FSW_IE) && fx_is_nan(src)) {
+        src.sig &= ~(1ull << 62);
+        s->ex &= (uint16_t)~FSW_IE;
+    }
+    /* the conversion reported DE for a denormal m32/m64; a NaN or unsupported
+     * ST(0) takes precedence over it (measured on the host, as for registers) */
+    if (!fpu_empty(f, 0)) {
+        enum fx_class k0 = fx_classify(st_get(f, 0));
+        if (k0 == FXC_QNAN || k0 == FXC_SNAN || k0 == FXC_UNSUPPORTED)
+            s->ex &= (uint16_t)~FSW_DE;
+    }
     if (op == 2 || op == 3) {
         if (fpu_empty(f, 0)) {
             do_compare(c, src, 0, 0, op == 3);
             return;
         }
         int rel = fx_compare(s, st_get(f, 0), src, 0);
-        if (!fpu_commit_flags(c, s))
+        if (!fpu_commit_flags(c, s)) {
+            if (s->ex & FSW_IE)
+                set_cc(f, 2); /* unmasked invalid: still "unordered" (host) */
             return;
+        }
         set_cc(f, rel);
         if (op == 3)
             pop(f);
@@ -268,6 +291,8 @@ static void arith_mem(struct cpu *c, int op, struct fx80 src, struct fpstat *s)
         r = fx_indefinite();
     } else {
         r = arith(s, op, st_get(f, 0), src);
+        if (s->ex & FSW_ZE)
+            s->ex &= (uint16_t)~FSW_DE; /* x/0: no DE (host) */
         if (!fpu_commit_flags(c, s))
             return;
     }
@@ -391,10 +416,11 @@ static void fcmov(struct cpu *c, int cc, int i)
 {
     struct fpu *f = &c->fpu;
     if (fpu_empty(f, 0) || fpu_empty(f, i)) {
+        /* masked underflow: ST(0) gets the indefinite whatever the condition
+         * (measured on the host; the destination is always ST(0)) */
         if (!fpu_stack_fault(c, 0))
             return;
-        if (sem_cond(c, cc) || fpu_empty(f, 0))
-            fpu_set_st(f, 0, fx_indefinite());
+        fpu_set_st(f, 0, fx_indefinite());
         return;
     }
     f->sw &= (uint16_t)~FSW_C1;
@@ -487,12 +513,10 @@ static void exec_d9_reg(struct cpu *c, const struct insn *i)
     switch (i->reg) {
     case 0: /* FLD ST(i) */
         if (fpu_empty(f, rm)) {
-            if (!fpu_empty(f, 7)) {
-                if (fpu_stack_fault(c, 1))
-                    push(f, fx_indefinite());
-            } else if (fpu_stack_fault(c, 0)) {
+            /* an empty source is an underflow (C1 = 0) even when ST(7) is
+             * in use too (measured on the host) */
+            if (fpu_stack_fault(c, 0))
                 push(f, fx_indefinite());
-            }
             return;
         }
         load_push(c, st_get(f, rm), NULL);

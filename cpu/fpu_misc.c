@@ -96,6 +96,8 @@ static void binary_keep(struct cpu *c, int k)
     if (fpu_empty(f, 0) || fpu_empty(f, 1)) {
         if (!fpu_stack_fault(c, 0))
             return;
+        if (k != 0xD)
+            set_c2(f, 0); /* FPREM: C2 (and C1) cleared, C0 C3 kept (measured on the host) */
         r = fx_indefinite();
     } else {
         struct fpstat s = { f->cw, 0, 0, 0, 0 };
@@ -105,8 +107,11 @@ static void binary_keep(struct cpu *c, int k)
             r = fx_rem(&s, st(f, 0), st(f, 1), k == 0x5, &cc);
         if (!fpu_commit_flags(c, &s))
             return;
+        /* a NaN result (NaN or invalid operands) leaves C0 and C3 alone and
+         * clears C1 and C2 (measured on the host) */
         if (k != 0xD)
-            f->sw = (uint16_t)((f->sw & ~FSW_CC) | cc);
+            f->sw = fx_is_nan(r) ? (uint16_t)(f->sw & ~(FSW_C1 | FSW_C2))
+                                 : (uint16_t)((f->sw & ~FSW_CC) | cc);
     }
     fpu_set_st(f, 0, r);
 }

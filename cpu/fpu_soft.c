@@ -90,6 +90,22 @@ int fx_round_core(struct fpstat *s, int sign, int32_t exp, uint64_t sig, uint64_
         exp -= n;
     }
     int tiny = exp < emin;
+    if (tiny && exp == emin - 1) {
+        /* SDM Vol. 1 4.9.1.5: tininess is judged on the result rounded with an
+         * unbounded exponent (at the PC precision): one that rounds up to the
+         * smallest normal is not tiny (measured on the host too). */
+        uint64_t k = prec == 64 ? sig : sig >> (64 - prec);
+        uint64_t l = prec == 64 ? ext : (sig << prec) | (ext != 0);
+        int up;
+        switch (rc) {
+        case RC_NEAREST: up = l > FX_HALF || (l == FX_HALF && (k & 1)); break;
+        case RC_DOWN: up = sign && l; break;
+        case RC_UP: up = !sign && l; break;
+        default: up = 0; break;
+        }
+        if (up && k == (prec == 64 ? ~0ull : (1ull << prec) - 1))
+            tiny = 0;
+    }
     if (tiny) {
         if (!(s->cw & FSW_UE)) {
             s->ex |= FSW_UE;

@@ -151,6 +151,9 @@ static struct hp hp_div(struct hp a, struct hp b)
         rh = rh << 1 | rl >> 63;
         rl <<= 1;
     }
+    /* sticky bit: a nonzero remainder means the true quotient is larger */
+    if (top || rh || rl)
+        ql |= 1;
     return hp_make(a.sign ^ b.sign, e, qh, ql);
 }
 
@@ -351,8 +354,21 @@ struct fx80 fx_tan(struct fpstat *s, struct fx80 a, int *oor)
         return a;
     int q;
     struct hp x = reduce(a, &q);
-    struct hp sv = series_sincos(x, 0), cv = series_sincos(x, 1);
-    struct hp v = q & 1 ? hp_neg(hp_div(cv, sv)) : hp_div(sv, cv);
+    struct hp v;
+    if (x.hi && x.exp < -40) {
+        /* tiny reduced argument: explicit series keep the direction of the
+         * error for results within 2^-128 of a representable value
+         * (tan r = r + r^3/3 + 2r^5/15, -cot r = -1/r + r/3 + r^3/45) */
+        struct hp r2 = hp_mul(x, x), r3 = hp_mul(r2, x);
+        if (q & 1) {
+            v = hp_add(hp_neg(hp_div(hp_one(), x)), hp_add(hp_div_u32(x, 3), hp_div_u32(r3, 45)));
+        } else {
+            v = hp_add(x, hp_add(hp_div_u32(r3, 3), hp_div_u32(hp_mul(hp_mul(r3, r2), hp_from_int(2)), 15)));
+        }
+    } else {
+        struct hp sv = series_sincos(x, 0), cv = series_sincos(x, 1);
+        v = q & 1 ? hp_neg(hp_div(cv, sv)) : hp_div(sv, cv);
+    }
     return hp_round(s, v);
 }
 
@@ -435,6 +451,12 @@ struct fx80 fx_2xm1(struct fpstat *s, struct fx80 a)
         return fx_sign(a) ? fx_make(0xBFFF, 1ull << 63) : a;
     if (k == FXC_DENORMAL)
         s->ex |= FSW_DE;
+    if (fx_exp(a) == 16383 && a.sig == 1ull << 63) {
+        /* x = +-1: the exact 1 and -1/2 (PE still reported, as the host does) */
+        s->ex |= FSW_PE;
+        s->c1 = 0;
+        return fx_sign(a) ? fx_make(0xBFFE, 1ull << 63) : fx_make(0x3FFF, 1ull << 63);
+    }
     /* e^y - 1 with y = x ln 2: sum y^n / n! for n >= 1 */
     struct hp y = hp_mul(hp_from_fx(a), hp_ln2());
     struct hp term = y, sum = y;
@@ -479,6 +501,14 @@ static struct hp log2_hp(struct hp x)
     return hp_add(hp_from_int(e), l);
 }
 
+/* Invalid operands of FYL2X/FYL2XP1: IE, and no DE even for a denormal
+ * operand (measured on the host). */
+static struct fx80 invalid(struct fpstat *s)
+{
+    s->ex = (uint16_t)((s->ex & ~FSW_DE) | FSW_IE);
+    return fx_indefinite();
+}
+
 struct fx80 fx_yl2x(struct fpstat *s, struct fx80 x, struct fx80 y)
 {
     struct fx80 r;
@@ -487,24 +517,22 @@ struct fx80 fx_yl2x(struct fpstat *s, struct fx80 x, struct fx80 y)
     enum fx_class kx = fx_classify(x), ky = fx_classify(y);
     int sx = fx_sign(x), sy = fx_sign(y);
     struct fx80 inf_p = fx_make(0x7FFF, 1ull << 63);
+    /* invalid operands: IE without DE (measured on the host) */
     if (sx && kx != FXC_ZERO) {
-        s->ex |= FSW_IE;
-        return fx_indefinite();
+        return invalid(s);
     }
     if (kx == FXC_ZERO) {
         if (ky == FXC_ZERO) {
-            s->ex |= FSW_IE;
-            return fx_indefinite();
+            return invalid(s);
         }
         if (ky != FXC_INF)
-            s->ex |= FSW_ZE;
+            s->ex = (uint16_t)((s->ex & ~FSW_DE) | FSW_ZE); /* no DE with ZE (host) */
         inf_p.se |= (uint16_t)(!sy << 15);
         return inf_p;
     }
     if (kx == FXC_INF) {
         if (ky == FXC_ZERO) {
-            s->ex |= FSW_IE;
-            return fx_indefinite();
+            return invalid(s);
         }
         inf_p.se |= (uint16_t)(sy << 15);
         return inf_p;
@@ -512,8 +540,7 @@ struct fx80 fx_yl2x(struct fpstat *s, struct fx80 x, struct fx80 y)
     struct hp lx = log2_hp(hp_from_fx(x));
     if (ky == FXC_INF) {
         if (!lx.hi) {
-            s->ex |= FSW_IE;
-            return fx_indefinite();
+            return invalid(s);
         }
         inf_p.se |= (uint16_t)((sy ^ lx.sign) << 15);
         return inf_p;
@@ -532,15 +559,13 @@ struct fx80 fx_yl2xp1(struct fpstat *s, struct fx80 x, struct fx80 y)
     int sx = fx_sign(x), sy = fx_sign(y);
     if (kx == FXC_ZERO) {
         if (ky == FXC_INF) {
-            s->ex |= FSW_IE;
-            return fx_indefinite();
+            return invalid(s);
         }
         return fx_make((uint16_t)((sx ^ sy) << 15), 0);
     }
     if (kx == FXC_INF) {
         if (sx || ky == FXC_ZERO) {
-            s->ex |= FSW_IE;
-            return fx_indefinite();
+            return invalid(s);
         }
         return fx_make((uint16_t)(sy << 15 | 0x7FFF), 1ull << 63);
     }
@@ -550,8 +575,7 @@ struct fx80 fx_yl2xp1(struct fpstat *s, struct fx80 x, struct fx80 y)
     if (ky == FXC_ZERO)
         return fx_make((uint16_t)((sy ^ sx) << 15), 0);
     if (sx && (hx.exp >= 0)) {
-        s->ex |= FSW_IE;
-        return fx_indefinite();
+        return invalid(s);
     }
     struct hp l;
     if (hx.exp >= -2) {

@@ -21,6 +21,13 @@
 #define FEAT_MTRR (1u << 12)
 #define FEAT_PGE (1u << 13)
 #define FEAT_CMOV (1u << 15)
+#define FEAT_MMX (1u << 23)
+#define FEAT_FXSR (1u << 24)
+
+#define FEAT_P5 (FEAT_FPU | FEAT_VME | FEAT_DE | FEAT_PSE | FEAT_TSC | FEAT_MSR | FEAT_MCE | FEAT_CX8)
+#define FEAT_P6 (FEAT_P5 | FEAT_PAE | FEAT_SEP | FEAT_MTRR | FEAT_PGE | FEAT_CMOV)
+#define CR4_P5 (CR4_VME | CR4_PVI | CR4_TSD | CR4_DE | CR4_PSE | CR4_MCE)
+#define CR4_P6 (CR4_P5 | CR4_PAE | CR4_PGE | CR4_PCE)
 
 /* EFLAGS: the 8086 reads bits 12-15 as 1; the 286 (real mode) as 0; the 386
  * has no AC; the 486 adds AC; the Pentium adds ID, VIF and VIP. */
@@ -32,14 +39,18 @@ static const struct cpu_model models[] = {
     { "386", CPU_386, 0, 0, 0, 0x0002, FL_BASE | 0x37000, 15 },
     { "486", CPU_486, 0x0480, FEAT_FPU | FEAT_VME, CR4_VME | CR4_PVI, 0x0002,
       FL_BASE | 0x77000 | 0x200000, 15 },
-    { "pentium", CPU_PENTIUM, 0x0525, FEAT_FPU | FEAT_VME | FEAT_DE | FEAT_PSE | FEAT_TSC | FEAT_MSR | FEAT_MCE | FEAT_CX8,
-      CR4_VME | CR4_PVI | CR4_TSD | CR4_DE | CR4_PSE | CR4_MCE, 0x0002, FL_BASE | 0x3F7000, 15 },
-    { "pentium-pro", CPU_PPRO, 0x0619,
-      FEAT_FPU | FEAT_VME | FEAT_DE | FEAT_PSE | FEAT_TSC | FEAT_MSR | FEAT_PAE | FEAT_MCE | FEAT_CX8 | FEAT_SEP |
-          FEAT_MTRR | FEAT_PGE | FEAT_CMOV,
-      CR4_VME | CR4_PVI | CR4_TSD | CR4_DE | CR4_PSE | CR4_PAE | CR4_MCE | CR4_PGE | CR4_PCE, 0x0002,
+    { "pentium", CPU_PENTIUM, 0x0525, FEAT_P5, CR4_P5, 0x0002, FL_BASE | 0x3F7000, 15 },
+    /* Pentium with MMX technology (P55C): family 5, model 4 */
+    { "pentium-mmx", CPU_PENTIUM, 0x0543, FEAT_P5 | FEAT_MMX, CR4_P5, 0x0002, FL_BASE | 0x3F7000, 15 },
+    { "pentium-pro", CPU_PPRO, 0x0619, FEAT_P6, CR4_P6, 0x0002, FL_BASE | 0x3F7000, 15 },
+    /* Pentium II (Deschutes): the Pentium Pro plus MMX and FXSAVE/FXRSTOR.  CR4.OSFXSR
+     * exists with CPUID.FXSR (operating systems set it); with no XMM state it
+     * changes nothing. */
+    { "pentium2", CPU_PPRO, 0x0652, FEAT_P6 | FEAT_MMX | FEAT_FXSR, CR4_P6 | CR4_OSFXSR, 0x0002,
       FL_BASE | 0x3F7000, 15 },
 };
+
+#define DEFAULT_MODEL "pentium-pro"
 
 const struct cpu_model *cpu_model_find(const char *name)
 {
@@ -51,10 +62,10 @@ const struct cpu_model *cpu_model_find(const char *name)
 
 const struct cpu_model *cpu_model_default(void)
 {
-    return &models[sizeof(models) / sizeof(models[0]) - 1];
+    return cpu_model_find(DEFAULT_MODEL);
 }
 
 const char *cpu_model_names(void)
 {
-    return "8086 286 386 486 pentium pentium-pro";
+    return "8086 286 386 486 pentium pentium-mmx pentium-pro pentium2";
 }

@@ -1,6 +1,8 @@
 /*
  * optable.c - the one instruction table: every one-byte and 0F opcode of the
- * integer ISA from the 8086 to the Pentium Pro.  Each row gives the mnemonic,
+ * integer ISA from the 8086 to the Pentium II (Pentium Pro plus MMX; the MMX
+ * rows decode from the Pentium on and raise #UD at run time on models without
+ * CPUID.MMX, see cpu/sem_mmx.c).  Each row gives the mnemonic,
  * the semantic function, the operand form, the immediate encoding, the operand
  * size class, the first generation that has it, attributes and a sub-operation
  * selector.  Decode maps, disassembly names and semantics all come from here.
@@ -34,13 +36,16 @@
 #define JCCZ(n, mn) [0x80 + n] = R(mn, sem_jcc, FM_J, IM_Z, SZ_NONE, G386, A_BRANCH, n)
 #define SETCC(n, mn) [0x90 + n] = R(mn, sem_setcc, FM_E, IM_NONE, SZ_B, G386, A_MODRM, n)
 #define CMOV(n, mn) [0x40 + n] = R(mn, sem_cmov, FM_GE, IM_NONE, SZ_V, G686, A_MODRM, n)
+#define MMX(opc, mn, k) [opc] = R(mn, sem_mmx_alu, FM_GE, IM_NONE, SZ_NONE, G586, A_MODRM, k)
+#define MMXI(mn, k) R(mn, sem_mmx_shift_imm, FM_EI, IM_B, SZ_NONE, G586, A_MODRM | A_REG, k)
 #define EIGHT(base, row) [base] = row, [base + 1] = row, [base + 2] = row, [base + 3] = row, \
     [base + 4] = row, [base + 5] = row, [base + 6] = row, [base + 7] = row
 
 /* Group indices (op_groups rows). */
 enum {
     GR_80, GR_81, GR_82, GR_83, GR_8F, GR_C0, GR_C1, GR_C6, GR_C7, GR_D0, GR_D1, GR_D2, GR_D3,
-    GR_F6, GR_F7, GR_FE, GR_FF, GR_0F00, GR_0F01, GR_0FBA, GR_0FC7, GR_0F18, GR_0FAE, GR_COUNT
+    GR_F6, GR_F7, GR_FE, GR_FF, GR_0F00, GR_0F01, GR_0FBA, GR_0FC7, GR_0F18, GR_0FAE, GR_0F71, GR_0F72,
+    GR_0F73, GR_COUNT
 };
 
 const struct op_row op_ud_row = UD;
@@ -218,6 +223,30 @@ const struct op_row op_table[2][256] = {
         SETCC(5, "setne"), SETCC(6, "setbe"), SETCC(7, "seta"), SETCC(8, "sets"), SETCC(9, "setns"),
         SETCC(10, "setp"), SETCC(11, "setnp"), SETCC(12, "setl"), SETCC(13, "setge"), SETCC(14, "setle"),
         SETCC(15, "setg"),
+        /* MMX (SDM Vol. 2 opcode map A-3; the 66/F2/F3 forms are SSE2 and ignored here) */
+        MMX(0x60, "punpcklbw", MMX_PUNPCKLBW), MMX(0x61, "punpcklwd", MMX_PUNPCKLWD),
+        MMX(0x62, "punpckldq", MMX_PUNPCKLDQ), MMX(0x63, "packsswb", MMX_PACKSSWB),
+        MMX(0x64, "pcmpgtb", MMX_PCMPGTB), MMX(0x65, "pcmpgtw", MMX_PCMPGTW), MMX(0x66, "pcmpgtd", MMX_PCMPGTD),
+        MMX(0x67, "packuswb", MMX_PACKUSWB), MMX(0x68, "punpckhbw", MMX_PUNPCKHBW),
+        MMX(0x69, "punpckhwd", MMX_PUNPCKHWD), MMX(0x6A, "punpckhdq", MMX_PUNPCKHDQ),
+        MMX(0x6B, "packssdw", MMX_PACKSSDW),
+        [0x6E] = R("movd", sem_mmx_movd, FM_GE, IM_NONE, SZ_D, G586, A_MODRM, 0),
+        [0x6F] = R("movq", sem_mmx_movq, FM_GE, IM_NONE, SZ_NONE, G586, A_MODRM, 0),
+        [0x71] = GRP(GR_0F71, G586), [0x72] = GRP(GR_0F72, G586), [0x73] = GRP(GR_0F73, G586),
+        MMX(0x74, "pcmpeqb", MMX_PCMPEQB), MMX(0x75, "pcmpeqw", MMX_PCMPEQW), MMX(0x76, "pcmpeqd", MMX_PCMPEQD),
+        [0x77] = R("emms", sem_emms, FM_NONE, IM_NONE, SZ_NONE, G586, 0, 0),
+        [0x7E] = R("movd", sem_mmx_movd, FM_EG, IM_NONE, SZ_D, G586, A_MODRM, 1),
+        [0x7F] = R("movq", sem_mmx_movq, FM_EG, IM_NONE, SZ_NONE, G586, A_MODRM, 1),
+        MMX(0xD1, "psrlw", MMX_PSRLW), MMX(0xD2, "psrld", MMX_PSRLD), MMX(0xD3, "psrlq", MMX_PSRLQ),
+        MMX(0xD5, "pmullw", MMX_PMULLW), MMX(0xD8, "psubusb", MMX_PSUBUSB), MMX(0xD9, "psubusw", MMX_PSUBUSW),
+        MMX(0xDB, "pand", MMX_PAND), MMX(0xDC, "paddusb", MMX_PADDUSB), MMX(0xDD, "paddusw", MMX_PADDUSW),
+        MMX(0xDF, "pandn", MMX_PANDN), MMX(0xE1, "psraw", MMX_PSRAW), MMX(0xE2, "psrad", MMX_PSRAD),
+        MMX(0xE5, "pmulhw", MMX_PMULHW), MMX(0xE8, "psubsb", MMX_PSUBSB), MMX(0xE9, "psubsw", MMX_PSUBSW),
+        MMX(0xEB, "por", MMX_POR), MMX(0xEC, "paddsb", MMX_PADDSB), MMX(0xED, "paddsw", MMX_PADDSW),
+        MMX(0xEF, "pxor", MMX_PXOR), MMX(0xF1, "psllw", MMX_PSLLW), MMX(0xF2, "pslld", MMX_PSLLD),
+        MMX(0xF3, "psllq", MMX_PSLLQ), MMX(0xF5, "pmaddwd", MMX_PMADDWD), MMX(0xF8, "psubb", MMX_PSUBB),
+        MMX(0xF9, "psubw", MMX_PSUBW), MMX(0xFA, "psubd", MMX_PSUBD), MMX(0xFC, "paddb", MMX_PADDB),
+        MMX(0xFD, "paddw", MMX_PADDW), MMX(0xFE, "paddd", MMX_PADDD),
         [0xA0] = R("push fs", sem_push_sreg, FM_NONE, IM_NONE, SZ_V, G386, 0, SEG_FS),
         [0xA1] = R("pop fs", sem_pop_sreg, FM_NONE, IM_NONE, SZ_V, G386, 0, SEG_FS),
         [0xA2] = R("cpuid", sem_cpuid, FM_NONE, IM_NONE, SZ_NONE, G486, 0, 0),
@@ -336,4 +365,8 @@ const struct op_row op_groups[GR_COUNT][8] = {
     [GR_0FAE] = { R("fxsave", fpu_fxsave, FM_M, IM_NONE, SZ_NONE, G686, A_MODRM | A_MEM, 0),
                   R("fxrstor", fpu_fxrstor, FM_M, IM_NONE, SZ_NONE, G686, A_MODRM | A_MEM | A_STOP, 0),
                   UD, UD, UD, UD, UD, UD },
+    /* MMX shifts by an immediate: register operand only (A_REG: a memory form is #UD) */
+    [GR_0F71] = { UD, UD, MMXI("psrlw", MMX_PSRLW), UD, MMXI("psraw", MMX_PSRAW), UD, MMXI("psllw", MMX_PSLLW), UD },
+    [GR_0F72] = { UD, UD, MMXI("psrld", MMX_PSRLD), UD, MMXI("psrad", MMX_PSRAD), UD, MMXI("pslld", MMX_PSLLD), UD },
+    [GR_0F73] = { UD, UD, MMXI("psrlq", MMX_PSRLQ), UD, UD, UD, MMXI("psllq", MMX_PSLLQ), UD },
 };

@@ -17,6 +17,15 @@ enum { MD_MUL, MD_IMUL, MD_DIV, MD_IDIV };
 enum { BT_BT, BT_BTS, BT_BTR, BT_BTC };
 enum { MX_ZX8, MX_ZX16, MX_SX8, MX_SX16 };
 enum { FO_CMC, FO_CLC, FO_STC, FO_CLI, FO_STI, FO_CLD, FO_STD };
+/* MMX operations (sem_mmx.c), the sub selector of the MMX rows. */
+enum {
+    MMX_PUNPCKLBW, MMX_PUNPCKLWD, MMX_PUNPCKLDQ, MMX_PACKSSWB, MMX_PCMPGTB, MMX_PCMPGTW, MMX_PCMPGTD,
+    MMX_PACKUSWB, MMX_PUNPCKHBW, MMX_PUNPCKHWD, MMX_PUNPCKHDQ, MMX_PACKSSDW, MMX_PCMPEQB, MMX_PCMPEQW,
+    MMX_PCMPEQD, MMX_PSRLW, MMX_PSRLD, MMX_PSRLQ, MMX_PMULLW, MMX_PSUBUSB, MMX_PSUBUSW, MMX_PAND,
+    MMX_PADDUSB, MMX_PADDUSW, MMX_PANDN, MMX_PSRAW, MMX_PSRAD, MMX_PMULHW, MMX_PSUBSB, MMX_PSUBSW, MMX_POR,
+    MMX_PADDSB, MMX_PADDSW, MMX_PXOR, MMX_PSLLW, MMX_PSLLD, MMX_PSLLQ, MMX_PMADDWD, MMX_PSUBB, MMX_PSUBW,
+    MMX_PSUBD, MMX_PADDB, MMX_PADDW, MMX_PADDD, MMX_OP_COUNT
+};
 
 void sem_aaa(struct cpu *c, const struct insn *i);
 void sem_aad(struct cpu *c, const struct insn *i);
@@ -43,6 +52,7 @@ void sem_cpuid(struct cpu *c, const struct insn *i);
 void sem_cwd(struct cpu *c, const struct insn *i);
 void sem_daa(struct cpu *c, const struct insn *i);
 void sem_das(struct cpu *c, const struct insn *i);
+void sem_emms(struct cpu *c, const struct insn *i);
 void sem_enter(struct cpu *c, const struct insn *i);
 void sem_flagop(struct cpu *c, const struct insn *i);
 void sem_fpu(struct cpu *c, const struct insn *i);
@@ -84,6 +94,10 @@ void sem_mov_moffs(struct cpu *c, const struct insn *i);
 void sem_mov_to_cr(struct cpu *c, const struct insn *i);
 void sem_mov_to_dr(struct cpu *c, const struct insn *i);
 void sem_mov_to_sreg(struct cpu *c, const struct insn *i);
+void sem_mmx_alu(struct cpu *c, const struct insn *i);
+void sem_mmx_movd(struct cpu *c, const struct insn *i);
+void sem_mmx_movq(struct cpu *c, const struct insn *i);
+void sem_mmx_shift_imm(struct cpu *c, const struct insn *i);
 void sem_movs(struct cpu *c, const struct insn *i);
 void sem_movx(struct cpu *c, const struct insn *i);
 void sem_muldiv(struct cpu *c, const struct insn *i);
@@ -128,6 +142,10 @@ void sem_wrmsr(struct cpu *c, const struct insn *i);
 void sem_xadd(struct cpu *c, const struct insn *i);
 void sem_xchg(struct cpu *c, const struct insn *i);
 void sem_xlat(struct cpu *c, const struct insn *i);
+
+/* MMX: the packed operation op (MMX_*) on 64-bit operands a (destination) and b
+ * (source or shift count); pure, exported for the tests (sem_mmx.c). */
+uint64_t mmx_alu(int op, uint64_t a, uint64_t b);
 
 /* Operand helpers (operand.c). */
 uint32_t sem_ea(struct cpu *c, const struct insn *i);          /* effective offset */

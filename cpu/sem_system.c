@@ -351,8 +351,12 @@ void sem_cpuid(struct cpu *c, const struct insn *i)
         a = m->cpuid_family_model_stepping;
         d = m->cpuid_features_edx;
     } else if (leaf == 2 && m->gen >= CPU_PPRO) {
-        a = 0x03020101; /* descriptors of a Pentium Pro: TLBs, 8K L1 caches */
-        d = 0x0C040843;
+        /* cache/TLB descriptors (SDM Vol. 2 CPUID table 3-12): instruction and
+         * data TLBs (01h 02h 03h 04h), then for the Pentium Pro 8K L1 I/D
+         * caches (06h 0Ah) and a 256K L2 (42h); for the Pentium II 16K L1
+         * caches (08h 0Ch) and a 512K L2 (43h) */
+        a = 0x03020101;
+        d = (m->cpuid_family_model_stepping & 0xFF0) >= 0x650 ? 0x0C040843 : 0x0A040642;
     }
     c->r[R_EAX] = a;
     c->r[R_EBX] = b;

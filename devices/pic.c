@@ -122,9 +122,11 @@ int pic_ack(struct pic *p)
             } else {
                 chip_ack(s, k);
                 vec = s->vbase + k;
+                p->acked[8 + k]++;
             }
         } else {
             vec = m->vbase + n;
+            p->acked[n]++;
         }
     }
     pic_update(p);

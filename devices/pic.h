@@ -39,6 +39,8 @@ struct pic {
     struct pic_chip chip[2];   /* 0 master, 1 slave */
     uint8_t int_out;           /* level driven on `out` */
     struct irq_line out;       /* INT of the master (to the CPU's INTR) */
+    uint32_t acked[16];        /* INTA cycles per ISA IRQ, spurious ones left out
+                                  (statistics for the monitor's `info irq`, not state) */
 };
 
 /* ops for the master (2 ports), the slave (2 ports) and the ELCR pair */

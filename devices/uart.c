@@ -251,6 +251,13 @@ static void rx_fire(void *opaque, uint64_t t)
     arm(u, u->ev_rx, &u->rx_poll_at, t + uart_char_ns(u));
 }
 
+void uart_rx_kick(struct uart *u)
+{
+    u->rx_eof = 0;
+    if (u->backend && u->backend->read && u->rx_poll_at == CLOCK_NEVER)
+        arm(u, u->ev_rx, &u->rx_poll_at, now(u) + uart_char_ns(u));
+}
+
 void uart_receive(struct uart *u, uint8_t byte)
 {
     if (!looped(u))

@@ -76,6 +76,9 @@ uint64_t uart_char_ns(const struct uart *u);
 /* IIR as the guest would read it, without the read's side effects. */
 uint8_t uart_iir_peek(const struct uart *u);
 
+/* The backend has input again (after it reported none or end of file):
+ * resume polling it. */
+void uart_rx_kick(struct uart *u);
 /* At the end of a run: hand the bytes still in the transmitter (shift
  * register and FIFO) to the backend, so nothing the guest wrote is lost. */
 void uart_drain(struct uart *u);

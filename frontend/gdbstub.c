@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "frontend/gdbstub.h"
+#include "frontend/monchan.h"
 #include "frontend/monitor.h"
 #include "machine/machine.h"
 
@@ -70,10 +71,8 @@ struct stub {
     int stop_sig;         /* 5 TRAP, 2 INT */
     int stop_kind;        /* 0 none/step, 1 swbreak, 2 hwbreak, 3 watch, 4 rwatch, 5 awatch */
     uint32_t stop_addr;
-    /* stdio monitor */
-    int mon;
-    char mline[512];
-    size_t mlen;
+    /* the monitor's connection (stdio or TCP) */
+    struct monchan mc;
 };
 
 /* ---- breakpoint hooks (called from the CPU's execution loop) ---- */
@@ -442,12 +441,6 @@ static void outbuf_add(void *opaque, const char *text)
     memcpy(o->buf + o->len, text, n);
     o->len += n;
     o->buf[o->len] = 0;
-}
-
-static void stdout_out(void *opaque, const char *text)
-{
-    (void)opaque;
-    fputs(text, stdout);
 }
 
 static void do_rcmd(struct stub *s, const char *hex, size_t len)
@@ -968,7 +961,7 @@ int debug_check_spec(const char *spec, char *err, unsigned errlen)
     return 0;
 }
 
-static int listen_on(const char *spec)
+int debug_listen(const char *spec, const char *what)
 {
     char host[256], port[16];
     if (parse_spec(spec, host, sizeof(host), port, sizeof(port)))
@@ -980,7 +973,7 @@ static int listen_on(const char *spec)
     hints.ai_flags = AI_PASSIVE;
     int e = getaddrinfo(host, port, &hints, &res);
     if (e) {
-        fprintf(stderr, "tarsier: -gdb: %s: %s\n", host, gai_strerror(e));
+        fprintf(stderr, "tarsier: %s: %s: %s\n", what, host, gai_strerror(e));
         return -1;
     }
     int fd = -1;
@@ -997,7 +990,7 @@ static int listen_on(const char *spec)
     }
     freeaddrinfo(res);
     if (fd < 0) {
-        fprintf(stderr, "tarsier: -gdb: cannot listen on %s:%s: %s\n", host, port, strerror(errno));
+        fprintf(stderr, "tarsier: %s: cannot listen on %s:%s: %s\n", what, host, port, strerror(errno));
         return -1;
     }
     struct sockaddr_storage ss;
@@ -1006,36 +999,47 @@ static int listen_on(const char *spec)
     if (!getsockname(fd, (struct sockaddr *)&ss, &sl))
         getnameinfo((struct sockaddr *)&ss, sl, hbuf, sizeof(hbuf), pbuf, sizeof(pbuf),
                     NI_NUMERICHOST | NI_NUMERICSERV);
-    fprintf(stderr, "tarsier: gdb stub listening on %s:%s\n", hbuf, pbuf);
+    fprintf(stderr, "tarsier: %s listening on %s:%s\n", !strcmp(what, "-gdb") ? "gdb stub" : "monitor", hbuf, pbuf);
     return fd;
 }
 
-/* ---- the stdio monitor ---- */
+/* ---- the monitor's connection ---- */
 
-static void monitor_prompt(struct stub *s)
+/* The CPU halted with IF=0 (nothing can wake it) and, without -exit-on-halt,
+ * someone is there to look at it: a monitor or a gdb client.  The run loop
+ * then stops the machine instead of ending the run. */
+static int halted_for_good(struct stub *s)
 {
-    if (s->mon) {
-        fputs("(tarsier) ", stdout);
-        fflush(stdout);
-    }
+    struct cpu *c = s->c;
+    return c->halted && !(c->eflags & F_IF) && !c->nmi_pending && !c->shutdown && !s->m->exit_on_halt &&
+           s->m->status != MS_EXIT_PORT && !s->m->dbg.exit_requested && (s->mc.kind || s->cfd >= 0);
 }
 
-static void monitor_line(struct stub *s, const char *line)
+
+static void mon_say(struct stub *s, const char *fmt, uint32_t v)
 {
-    enum monitor_action a = monitor_exec(s->m, line, stdout_out, NULL);
+    char buf[160];
+    snprintf(buf, sizeof(buf), fmt, v);
+    monchan_out(&s->mc, buf);
+}
+
+static int monitor_line(void *opaque, const char *line)
+{
+    struct stub *s = opaque;
+    enum monitor_action a = monitor_exec(s->m, line, monchan_out, &s->mc);
     switch (a) {
     case MON_STOP:
         interrupt(s);
-        printf("stopped at linear %08x\n", linear_pc(s->c));
+        mon_say(s, "stopped at linear %08x\n", linear_pc(s->c));
         break;
     case MON_CONT:
         resume(s);
         break;
     case MON_STEP: {
         int st = step_one(s);
-        if (st != MACHINE_RUNNING)
+        if (st != MACHINE_RUNNING && !halted_for_good(s))
             finish(s, st);
-        printf("stopped at linear %08x\n", linear_pc(s->c));
+        mon_say(s, "stopped at linear %08x\n", linear_pc(s->c));
         break;
     }
     case MON_QUIT:
@@ -1045,28 +1049,7 @@ static void monitor_line(struct stub *s, const char *line)
     default:
         break;
     }
-    fflush(stdout);
-}
-
-static void monitor_input(struct stub *s)
-{
-    char buf[256];
-    ssize_t n = read(0, buf, sizeof(buf));
-    if (n <= 0) {
-        s->mon = 0; /* end of input: the machine runs on without a monitor */
-        return;
-    }
-    for (ssize_t k = 0; k < n; k++) {
-        if (buf[k] == '\n') {
-            s->mline[s->mlen] = 0;
-            monitor_line(s, s->mline);
-            s->mlen = 0;
-            if (!s->quit)
-                monitor_prompt(s);
-        } else if (s->mlen < sizeof(s->mline) - 1) {
-            s->mline[s->mlen++] = buf[k];
-        }
-    }
+    return s->quit;
 }
 
 /* ---- the run loop ---- */
@@ -1080,22 +1063,26 @@ int debug_run(struct machine *m, const struct debug_options *opt)
     s->c = &m->cpu;
     s->cfd = -1;
     s->lfd = -1;
-    s->mon = opt->monitor_stdio;
     s->stopped = opt->start_stopped;
     s->stop_sig = 5;
     build_target_xml();
     update_hooks(s);
+    if (monchan_open(&s->mc, opt->monitor)) {
+        free(s);
+        return 2;
+    }
     if (opt->gdb) {
-        s->lfd = listen_on(opt->gdb);
+        s->lfd = debug_listen(opt->gdb, "-gdb");
         if (s->lfd < 0) {
+            monchan_close(&s->mc);
             free(s);
             return 2;
         }
     }
-    monitor_prompt(s);
+    monchan_prompt(&s->mc);
     while (!s->quit) {
-        struct pollfd pf[3];
-        int n = 0, il = -1, ic = -1, im = -1;
+        struct pollfd pf[4];
+        int n = 0, il = -1, ic = -1;
         if (s->lfd >= 0) {
             pf[n] = (struct pollfd){ s->lfd, POLLIN, 0 };
             il = n++;
@@ -1104,10 +1091,9 @@ int debug_run(struct machine *m, const struct debug_options *opt)
             pf[n] = (struct pollfd){ s->cfd, POLLIN, 0 };
             ic = n++;
         }
-        if (s->mon) {
-            pf[n] = (struct pollfd){ 0, POLLIN, 0 };
-            im = n++;
-        }
+        int im = n;
+        int nm = monchan_pollfds(&s->mc, pf + n);
+        n += nm;
         int r = poll(pf, (nfds_t)n, s->stopped ? -1 : 0);
         if (r < 0 && errno != EINTR)
             break;
@@ -1122,8 +1108,8 @@ int debug_run(struct machine *m, const struct debug_options *opt)
             }
             if (il >= 0 && (pf[il].revents & POLLIN))
                 accept_client(s);
-            if (im >= 0 && pf[im].revents)
-                monitor_input(s);
+            if (!s->quit)
+                monchan_service(&s->mc, pf + im, nm, monitor_line, s);
         }
         if (s->quit || s->stopped)
             continue;
@@ -1133,10 +1119,20 @@ int debug_run(struct machine *m, const struct debug_options *opt)
             s->stopped = 1;
             if (s->gdb_waiting)
                 send_stop(s);
-            else if (s->mon)
-                printf("\nstopped at linear %08x\n", linear_pc(s->c));
+            else
+                mon_say(s, "\nstopped at linear %08x\n", linear_pc(s->c));
         } else if (st != MACHINE_RUNNING) {
-            finish(s, st);
+            if (!halted_for_good(s)) {
+                finish(s, st);
+                continue;
+            }
+            s->stopped = 1;
+            s->stop_sig = 5;
+            s->stop_kind = 0;
+            if (s->gdb_waiting)
+                send_stop(s);
+            mon_say(s, "\nthe CPU halted with interrupts disabled at linear %08x; the machine is stopped "
+                       "(the monitor still answers)\n", linear_pc(s->c));
         }
     }
     int status = s->status;
@@ -1144,6 +1140,7 @@ int debug_run(struct machine *m, const struct debug_options *opt)
         close(s->cfd);
     if (s->lfd >= 0)
         close(s->lfd);
+    monchan_close(&s->mc);
     s->c->dbg_insn = 0;
     s->c->dr_data &= 1;
     s->c->dbg_insn_hook = NULL;

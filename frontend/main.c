@@ -6,8 +6,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "frontend/drive.h"
 #include "frontend/gdbstub.h"
+#include "frontend/monchan.h"
+#include "frontend/control.h"
 #include "frontend/script.h"
 #include "frontend/serial.h"
 #include "machine/machine.h"
@@ -19,14 +23,19 @@ static void usage(FILE *f)
             "  -bios FILE          raw ROM image mapped at the top of 1 MiB and below 4 GiB\n"
             "                      (default: the built-in BIOS)\n"
             "  -fda/-fdb FILE      floppy disk images (160 KiB to 2.88 MiB)\n"
-            "  -hda/-hdb FILE      hard disk images (raw)\n"
-            "  -boot ORDER         boot order of drive letters a, b, c (default ac)\n"
+            "  -hda/-hdb FILE      hard disk images (raw): IDE primary master/slave\n"
+            "  -hdc/-hdd FILE      hard disk images on the IDE secondary master/slave\n"
+            "  -cdrom FILE         CD-ROM image (ISO, 2048-byte sectors) on the secondary master\n"
+            "  -drive SPEC         file=PATH,if=ide|floppy,media=disk|cdrom,readonly=on,index=N\n"
+            "  -boot ORDER         boot order of drive letters a, b, c, d (CD-ROM); default acd\n"
             "  -snapshot           keep disk writes in memory; images are not modified\n"
             "  -kernel FILE        boot a Linux bzImage (with -initrd FILE, -append CMDLINE)\n"
             "  -textdump FILE      write the text screen to FILE (- for stdout) when the run ends\n"
+            "  -screendump FILE    write the displayed frame to FILE (PNG) when the run ends\n"
             "  -rtc base=WHEN      RTC start: utc or now (host clock), or YYYY-MM-DD[THH:MM:SS];\n"
             "                      default 2000-01-01 (deterministic)\n"
             "  -script FILE        scripted control: wait-screen, type, key, sleep, textdump, quit\n"
+            "  -control SPEC       the script commands over tcp:[HOST]:PORT or unix:PATH, one reply line each\n"
             "                      (see docs/cli.md)\n"
             "  -cpu MODEL          %s (default pentium-pro)\n"
             "  -m MEGABYTES        guest RAM (default 32)\n"
@@ -43,9 +52,11 @@ static void usage(FILE *f)
             "  -s                  gdb stub on 127.0.0.1:1234 (same as -gdb tcp::1234)\n"
             "  -gdb tcp:HOST:PORT  gdb stub on HOST:PORT (empty HOST: 127.0.0.1; PORT 0: any free port)\n"
             "  -S                  start stopped, until gdb or the monitor continues\n"
-            "  -monitor stdio      the monitor on standard input/output (see docs/debugging.md)\n"
+            "  -monitor SPEC       the monitor on stdio, or tcp:[HOST]:PORT[,server] (loopback by\n"
+            "                      default, one client at a time; see docs/debugging.md)\n"
             "  -h, --help          this text\n"
-            "The exit port 0xF4 ends the run with status (N << 1) | 1 for a written value N.\n",
+            "The exit port 0xF4 ends the run with status (N << 1) | 1 for a written value N;\n"
+            "an ACPI soft off by the guest (e.g. Linux poweroff) ends it with status 0.\n",
             cpu_model_names(), trace_help());
 }
 
@@ -61,11 +72,11 @@ static int need_arg(int argc, char **argv, int k)
 int main(int argc, char **argv)
 {
     struct machine_config cfg;
-    const char *textdump = NULL, *script = NULL;
+    const char *textdump = NULL, *script = NULL, *control = NULL, *screendump = NULL;
     const char *serial_spec[2] = { NULL, NULL };
     int nserial = 0;
     bool nographic = false;
-    struct debug_options dbg = { NULL, false, false };
+    struct debug_options dbg = { NULL, false, NULL };
     memset(&cfg, 0, sizeof(cfg));
     for (int k = 1; k < argc; k++) {
         const char *a = argv[k];
@@ -128,6 +139,18 @@ int main(int argc, char **argv)
                 return 2;
             }
             cfg.timeout_s = v;
+        } else if (!strcmp(a, "-hdc") || !strcmp(a, "-hdd") || !strcmp(a, "-cdrom") || !strcmp(a, "-drive")) {
+            if (!need_arg(argc, argv, k))
+                return 2;
+            const char *v = argv[++k];
+            char e[512];
+            int r = !strcmp(a, "-drive") ? drive_parse(&cfg, v, e, sizeof(e))
+                                         : drive_add_ide(&cfg, a[3] == 'r' ? 2 : a[3] == 'c' ? 2 : 3, v,
+                                                         a[3] == 'r', false, a, e, sizeof(e));
+            if (r) {
+                fprintf(stderr, "tarsier: %s\n", e);
+                return 2;
+            }
         } else if (!strcmp(a, "-fda") || !strcmp(a, "-fdb") || !strcmp(a, "-hda") || !strcmp(a, "-hdb")) {
             if (!need_arg(argc, argv, k))
                 return 2;
@@ -169,6 +192,14 @@ int main(int argc, char **argv)
             if (!need_arg(argc, argv, k))
                 return 2;
             script = argv[++k];
+        } else if (!strcmp(a, "-control")) {
+            if (!need_arg(argc, argv, k))
+                return 2;
+            control = argv[++k];
+        } else if (!strcmp(a, "-screendump")) {
+            if (!need_arg(argc, argv, k))
+                return 2;
+            screendump = argv[++k];
         } else if (!strcmp(a, "-textdump")) {
             if (!need_arg(argc, argv, k))
                 return 2;
@@ -191,11 +222,12 @@ int main(int argc, char **argv)
         } else if (!strcmp(a, "-monitor")) {
             if (!need_arg(argc, argv, k))
                 return 2;
-            if (strcmp(argv[++k], "stdio")) {
-                fprintf(stderr, "tarsier: -monitor: only 'stdio' is supported, got '%s'\n", argv[k]);
+            dbg.monitor = argv[++k];
+            char e[400];
+            if (monchan_check(dbg.monitor, e, sizeof(e))) {
+                fprintf(stderr, "tarsier: %s\n", e);
                 return 2;
             }
-            dbg.monitor_stdio = true;
         } else if (!strcmp(a, "-d")) {
             if (!need_arg(argc, argv, k))
                 return 2;
@@ -209,9 +241,13 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    int debugging = dbg.gdb || dbg.monitor_stdio;
+    int debugging = dbg.gdb || dbg.monitor;
     if (dbg.start_stopped && !debugging) {
-        fprintf(stderr, "tarsier: -S needs -s, -gdb or -monitor stdio (something to continue the machine)\n");
+        fprintf(stderr, "tarsier: -S needs -s, -gdb or -monitor (something to continue the machine)\n");
+        return 2;
+    }
+    if (control && (script || debugging)) {
+        fprintf(stderr, "tarsier: -control cannot be combined with -script, -s, -gdb or -monitor\n");
         return 2;
     }
     if (script && debugging) {
@@ -223,7 +259,7 @@ int main(int argc, char **argv)
     if (nographic && !nserial)
         serial_spec[0] = "stdio";
     for (int k = 0; k < 2; k++)
-        if (dbg.monitor_stdio && serial_spec[k] && !strcmp(serial_spec[k], "stdio")) {
+        if (dbg.monitor && !strcmp(dbg.monitor, "stdio") && serial_spec[k] && !strcmp(serial_spec[k], "stdio")) {
             fprintf(stderr, "tarsier: -serial stdio and -monitor stdio cannot share standard input\n");
             return 2;
         }
@@ -250,11 +286,30 @@ int main(int argc, char **argv)
         serial_close(&ports[1]);
         return 2;
     }
-    int status = script ? script_run(m, script) : debugging ? debug_run(m, &dbg) : machine_run(m);
+    int status;
+    if (control) {
+        int lfd = control_listen(control, err, sizeof(err));
+        if (lfd < 0) {
+            fprintf(stderr, "tarsier: %s\n", err);
+            status = 2;
+        } else {
+            status = control_run(m, lfd);
+            close(lfd);
+        }
+    } else {
+        status = script ? script_run(m, script) : debugging ? debug_run(m, &dbg) : machine_run(m);
+    }
     if (textdump) {
         FILE *f = !strcmp(textdump, "-") ? stdout : fopen(textdump, "w");
         if (!f || machine_text_dump(m, f) || (f != stdout && fclose(f))) {
             fprintf(stderr, "tarsier: -textdump: cannot write '%s'\n", textdump);
+            status = status ? status : 1;
+        }
+    }
+    if (screendump) {
+        char e[512];
+        if (vga_screendump(&m->vga, screendump, e, sizeof(e))) {
+            fprintf(stderr, "tarsier: -screendump: %s\n", e);
             status = status ? status : 1;
         }
     }

@@ -4,8 +4,8 @@
  * Everything here reads the machine without side effects: guest memory is
  * reached through cpu_probe and the memory map, never through the CPU's own
  * access paths (which could fault, set accessed bits or hit watchpoints).
- * The page walk of `translate` is written out here in words rather than
- * shared with cpu/mmu.c, whose walk is built for speed and says nothing.
+ * Page walks are in monitor_mm.c, the last fault, TSS, IRQs and device state
+ * in monitor_info.c.
  */
 #include <capstone/capstone.h>
 #include <ctype.h>
@@ -14,18 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "frontend/monitor.h"
-#include "machine/machine.h"
+#include "frontend/monitor_int.h"
+#include "frontend/script.h"
 
-struct mon {
-    struct machine *m;
-    struct cpu *c;
-    monitor_out_fn out;
-    void *opaque;
-};
-
-static void pr(struct mon *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void pr(struct mon *o, const char *fmt, ...)
+void mon_pr(struct mon *o, const char *fmt, ...)
 {
     char buf[1024];
     va_list ap;
@@ -66,7 +58,7 @@ size_t monitor_write_linear(struct machine *m, unsigned long lin, const void *sr
     return copy_linear(m, lin, (uint8_t *)(uintptr_t)src, len, 1);
 }
 
-static const char *mode_name(const struct cpu *c)
+const char *mon_mode_name(const struct cpu *c)
 {
     if (cpu_real(c))
         return "real mode";
@@ -84,7 +76,7 @@ static const char *const sys_types[16] = {
 };
 
 /* Describe an 8-byte descriptor (lo, hi) in words into buf. */
-static void describe_desc(uint32_t lo, uint32_t hi, char *buf, size_t len)
+void mon_describe_desc(uint32_t lo, uint32_t hi, char *buf, size_t len)
 {
     unsigned type = (hi >> 8) & 0xF, s = (hi >> 12) & 1, dpl = (hi >> 13) & 3, p = (hi >> 15) & 1;
     const char *pres = p ? "present" : "NOT present";
@@ -121,26 +113,26 @@ static void describe_desc(uint32_t lo, uint32_t hi, char *buf, size_t len)
 static void print_table(struct mon *o, const char *name, uint32_t base, uint32_t limit, int is_idt)
 {
     struct cpu *c = o->c;
-    pr(o, "%s: base=%08x limit=%04x (%u entries)\n", name, base, limit, (limit + 1) / 8);
+    mon_pr(o, "%s: base=%08x limit=%04x (%u entries)\n", name, base, limit, (limit + 1) / 8);
     unsigned shown = 0;
     for (uint32_t off = 0; off + 7 <= limit && shown < 512; off += 8) {
         uint32_t d[2];
         if (monitor_read_linear(o->m, base + off, d, 8) != 8) {
-            pr(o, "  %04x: (not mapped: the table's page is not present)\n", off);
+            mon_pr(o, "  %04x: (not mapped: the table's page is not present)\n", off);
             break;
         }
         if (!d[0] && !d[1])
             continue;
         char buf[200];
-        describe_desc(d[0], d[1], buf, sizeof(buf));
+        mon_describe_desc(d[0], d[1], buf, sizeof(buf));
         if (is_idt)
-            pr(o, "  vector %02x: %s\n", off / 8, buf);
+            mon_pr(o, "  vector %02x: %s\n", off / 8, buf);
         else
-            pr(o, "  %04x: %s\n", off, buf);
+            mon_pr(o, "  %04x: %s\n", off, buf);
         shown++;
     }
     if (!shown)
-        pr(o, "  (no non-null entries)\n");
+        mon_pr(o, "  (no non-null entries)\n");
     (void)c;
 }
 
@@ -148,14 +140,14 @@ static void info_idt(struct mon *o)
 {
     struct cpu *c = o->c;
     if (cpu_real(c)) {
-        pr(o, "real mode: interrupt vector table at %08x, limit %04x (seg:off per vector)\n", c->idtr.base,
+        mon_pr(o, "real mode: interrupt vector table at %08x, limit %04x (seg:off per vector)\n", c->idtr.base,
            c->idtr.limit);
         for (uint32_t v = 0; v < 256 && v * 4 + 3 <= c->idtr.limit; v++) {
             uint16_t e[2] = { 0, 0 };
             monitor_read_linear(o->m, c->idtr.base + v * 4, e, 4);
-            pr(o, "  %02x -> %04x:%04x%s", v, e[1], e[0], v % 4 == 3 ? "\n" : "");
+            mon_pr(o, "  %02x -> %04x:%04x%s", v, e[1], e[0], v % 4 == 3 ? "\n" : "");
         }
-        pr(o, "\n");
+        mon_pr(o, "\n");
         return;
     }
     print_table(o, "IDT", c->idtr.base, c->idtr.limit, 1);
@@ -171,8 +163,8 @@ static void seg_line(struct mon *o, const char *name, const struct seg *s)
     uint32_t lim = s->attr & SA_G ? s->limit >> 12 : s->limit;
     uint32_t lo = (lim & 0xFFFF) | ((s->base & 0xFFFF) << 16);
     hi |= (lim & 0xF0000) | ((s->base >> 16) & 0xFF) | (s->base & 0xFF000000u);
-    describe_desc(lo, hi, buf, sizeof(buf));
-    pr(o, "%-3s=%04x %s\n", name, s->sel, buf);
+    mon_describe_desc(lo, hi, buf, sizeof(buf));
+    mon_pr(o, "%-3s=%04x %s\n", name, s->sel, buf);
 }
 
 static void info_registers(struct mon *o)
@@ -187,186 +179,46 @@ static void info_registers(struct mon *o)
             strcat(fs, fs[0] ? " " : "");
             strcat(fs, fnames[k]);
         }
-    pr(o, "EAX=%08x EBX=%08x ECX=%08x EDX=%08x\n", c->r[R_EAX], c->r[R_EBX], c->r[R_ECX], c->r[R_EDX]);
-    pr(o, "ESI=%08x EDI=%08x EBP=%08x ESP=%08x\n", c->r[R_ESI], c->r[R_EDI], c->r[R_EBP], c->r[R_ESP]);
-    pr(o, "EIP=%08x EFL=%08x [%s] IOPL=%d CPL=%u\n", c->eip, fl, fs, cpu_iopl(c), c->cpl);
-    pr(o, "mode: %s, %s code, linear PC=%08x%s\n", mode_name(c), c->code32 ? "32-bit" : "16-bit",
+    mon_pr(o, "EAX=%08x EBX=%08x ECX=%08x EDX=%08x\n", c->r[R_EAX], c->r[R_EBX], c->r[R_ECX], c->r[R_EDX]);
+    mon_pr(o, "ESI=%08x EDI=%08x EBP=%08x ESP=%08x\n", c->r[R_ESI], c->r[R_EDI], c->r[R_EBP], c->r[R_ESP]);
+    mon_pr(o, "EIP=%08x EFL=%08x [%s] IOPL=%d CPL=%u\n", c->eip, fl, fs, cpu_iopl(c), c->cpl);
+    mon_pr(o, "mode: %s, %s code, linear PC=%08x%s\n", mon_mode_name(c), c->code32 ? "32-bit" : "16-bit",
        c->seg[SEG_CS].base + c->eip, c->halted ? ", halted" : "");
     static const char *const sn[] = { "ES", "CS", "SS", "DS", "FS", "GS", "LDT", "TR" };
     for (int k = 0; k < SEG_COUNT; k++)
         seg_line(o, sn[k], &c->seg[k]);
-    pr(o, "GDT=    %08x %04x\nIDT=    %08x %04x\n", c->gdtr.base, c->gdtr.limit, c->idtr.base, c->idtr.limit);
-    pr(o, "CR0=%08x CR2=%08x CR3=%08x CR4=%08x\n", c->cr0, c->cr2, c->cr3, c->cr4);
-    pr(o, "DR0=%08x DR1=%08x DR2=%08x DR3=%08x DR6=%08x DR7=%08x\n", c->dr[0], c->dr[1], c->dr[2], c->dr[3],
+    mon_pr(o, "GDT=    %08x %04x\nIDT=    %08x %04x\n", c->gdtr.base, c->gdtr.limit, c->idtr.base, c->idtr.limit);
+    mon_pr(o, "CR0=%08x CR2=%08x CR3=%08x CR4=%08x\n", c->cr0, c->cr2, c->cr3, c->cr4);
+    mon_pr(o, "DR0=%08x DR1=%08x DR2=%08x DR3=%08x DR6=%08x DR7=%08x\n", c->dr[0], c->dr[1], c->dr[2], c->dr[3],
        c->dr[6], c->dr[7]);
-    pr(o, "FCW=%04x FSW=%04x TOP=%u FTW=%04x FOP=%03x\n", c->fpu.cw, c->fpu.sw, (c->fpu.sw >> 11) & 7,
+    mon_pr(o, "FCW=%04x FSW=%04x TOP=%u FTW=%04x FOP=%03x\n", c->fpu.cw, c->fpu.sw, (c->fpu.sw >> 11) & 7,
        fpu_tag_word(&c->fpu), c->fpu.fop);
-    pr(o, "icount=%llu\n", (unsigned long long)c->icount);
-}
-
-/* ---- the page walk in words ---- */
-
-static void entry_bits(char *buf, size_t len, uint64_t e, int large_possible)
-{
-    snprintf(buf, len, "P=%d R/W=%d U/S=%d PWT=%d PCD=%d A=%d D=%d%s G=%d", (int)(e & 1), (int)(e >> 1 & 1),
-             (int)(e >> 2 & 1), (int)(e >> 3 & 1), (int)(e >> 4 & 1), (int)(e >> 5 & 1), (int)(e >> 6 & 1),
-             large_possible ? (e & 0x80 ? " PS=1" : " PS=0") : "", (int)(e >> 8 & 1));
-}
-
-static uint64_t phys64(struct machine *m, uint32_t pa)
-{
-    uint32_t lo = memmap_read(&m->mem, pa, 4), hi = memmap_read(&m->mem, pa + 4, 4);
-    return (uint64_t)hi << 32 | lo;
-}
-
-static void translate(struct mon *o, uint32_t lin)
-{
-    struct cpu *c = o->c;
-    uint32_t a20 = o->m->mem.a20_mask;
-    pr(o, "linear %08x in %s\n", lin, mode_name(c));
-    if (!(c->cr0 & CR0_PG)) {
-        pr(o, "  paging is off (CR0.PG=0): physical = linear%s = %08x\n",
-           a20 != 0xFFFFFFFFu ? " with A20 masked" : "", lin & a20);
-        return;
-    }
-    int user_ok = 1, write_ok = 1;
-    char bits[160];
-    uint64_t e;
-    uint32_t phys;
-    if (!(c->cr4 & CR4_PAE)) {
-        pr(o, "  32-bit paging, CR3=%08x (page directory at %08x)%s\n", c->cr3, c->cr3 & 0xFFFFF000u,
-           c->cr4 & CR4_PSE ? ", CR4.PSE=1 (4 MiB pages allowed)" : "");
-        uint32_t pde_a = (c->cr3 & 0xFFFFF000u) | ((lin >> 20) & 0xFFC);
-        e = memmap_read(&o->m->mem, pde_a, 4);
-        entry_bits(bits, sizeof(bits), e, 1);
-        pr(o, "  PDE index %u (bits 31-22) at phys %08x = %08x: %s\n", lin >> 22, pde_a, (uint32_t)e, bits);
-        if (!(e & 1)) {
-            pr(o, "  -> the PDE is not present (P=0): an access faults with #PF, error code bit P=0\n");
-            return;
-        }
-        user_ok &= (int)(e >> 2 & 1);
-        write_ok &= (int)(e >> 1 & 1);
-        if ((e & 0x80) && (c->cr4 & CR4_PSE)) {
-            phys = ((uint32_t)e & 0xFFC00000u) | (lin & 0x3FFFFF);
-            pr(o, "  -> 4 MiB page at %08x + offset %06x (bits 21-0)\n", (uint32_t)e & 0xFFC00000u, lin & 0x3FFFFF);
-        } else {
-            uint32_t pte_a = ((uint32_t)e & 0xFFFFF000u) | ((lin >> 10) & 0xFFC);
-            e = memmap_read(&o->m->mem, pte_a, 4);
-            entry_bits(bits, sizeof(bits), e, 0);
-            pr(o, "  PTE index %u (bits 21-12) at phys %08x = %08x: %s\n", (lin >> 12) & 0x3FF, pte_a, (uint32_t)e,
-               bits);
-            if (!(e & 1)) {
-                pr(o, "  -> the PTE is not present (P=0): an access faults with #PF, error code bit P=0\n");
-                return;
-            }
-            user_ok &= (int)(e >> 2 & 1);
-            write_ok &= (int)(e >> 1 & 1);
-            phys = ((uint32_t)e & 0xFFFFF000u) | (lin & 0xFFF);
-            pr(o, "  -> 4 KiB page at %08x + offset %03x (bits 11-0)\n", (uint32_t)e & 0xFFFFF000u, lin & 0xFFF);
-        }
-    } else {
-        pr(o, "  PAE paging, CR3=%08x (PDPT at %08x)\n", c->cr3, c->cr3 & 0xFFFFFFE0u);
-        uint32_t pdpte_a = (c->cr3 & 0xFFFFFFE0u) + (lin >> 30) * 8;
-        e = phys64(o->m, pdpte_a);
-        pr(o, "  PDPTE index %u (bits 31-30) at phys %08x = %016llx: P=%d\n", lin >> 30, pdpte_a,
-           (unsigned long long)e, (int)(e & 1));
-        if (!(e & 1)) {
-            pr(o, "  -> the PDPTE is not present: an access faults with #PF, error code bit P=0\n");
-            return;
-        }
-        uint32_t pde_a = ((uint32_t)e & 0xFFFFF000u) + ((lin >> 21) & 0x1FF) * 8;
-        e = phys64(o->m, pde_a);
-        entry_bits(bits, sizeof(bits), e, 1);
-        pr(o, "  PDE index %u (bits 29-21) at phys %08x = %016llx: %s\n", (lin >> 21) & 0x1FF, pde_a,
-           (unsigned long long)e, bits);
-        if (!(e & 1)) {
-            pr(o, "  -> the PDE is not present (P=0): an access faults with #PF, error code bit P=0\n");
-            return;
-        }
-        user_ok &= (int)(e >> 2 & 1);
-        write_ok &= (int)(e >> 1 & 1);
-        if (e & 0x80) {
-            phys = ((uint32_t)e & 0xFFE00000u) | (lin & 0x1FFFFF);
-            pr(o, "  -> 2 MiB page at %08x + offset %06x (bits 20-0)\n", (uint32_t)e & 0xFFE00000u, lin & 0x1FFFFF);
-        } else {
-            uint32_t pte_a = ((uint32_t)e & 0xFFFFF000u) + ((lin >> 12) & 0x1FF) * 8;
-            e = phys64(o->m, pte_a);
-            entry_bits(bits, sizeof(bits), e, 0);
-            pr(o, "  PTE index %u (bits 20-12) at phys %08x = %016llx: %s\n", (lin >> 12) & 0x1FF, pte_a,
-               (unsigned long long)e, bits);
-            if (!(e & 1)) {
-                pr(o, "  -> the PTE is not present (P=0): an access faults with #PF, error code bit P=0\n");
-                return;
-            }
-            user_ok &= (int)(e >> 2 & 1);
-            write_ok &= (int)(e >> 1 & 1);
-            phys = ((uint32_t)e & 0xFFFFF000u) | (lin & 0xFFF);
-            pr(o, "  -> 4 KiB page at %08x + offset %03x (bits 11-0)\n", (uint32_t)e & 0xFFFFF000u, lin & 0xFFF);
-        }
-    }
-    phys &= a20;
-    pr(o, "  physical address %08x\n", phys);
-    pr(o, "  user (CPL 3) access: %s; supervisor writes: %s; user writes: %s\n",
-       user_ok ? "allowed (U/S=1 at every level)" : "faults (U/S=0 at some level)",
-       write_ok || !(c->cr0 & CR0_WP) ? "allowed" : "fault (R/W=0 and CR0.WP=1)",
-       user_ok && write_ok ? "allowed" : "fault");
-}
-
-/* ---- the last fault ---- */
-
-static const char *const exc_names[32] = {
-    "#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow", "#BR bound range",
-    "#UD invalid opcode", "#NM device not available", "#DF double fault", "coprocessor segment overrun",
-    "#TS invalid TSS", "#NP segment not present", "#SS stack fault", "#GP general protection", "#PF page fault",
-    "reserved (15)", "#MF x87 error", "#AC alignment check", "#MC machine check", "#XM SIMD",
-};
-
-static void info_last_fault(struct mon *o)
-{
-    struct cpu *c = o->c;
-    if (!c->last_exc_valid) {
-        pr(o, "no exception has been raised since the machine started\n");
-        return;
-    }
-    unsigned v = c->last_exc_vec, err = c->last_exc_err;
-    pr(o, "last exception: vector %u (%s) at %04x:%08x, instruction %llu\n", v,
-       v < 32 && exc_names[v] ? exc_names[v] : "?", c->last_exc_cs, c->last_exc_eip,
-       (unsigned long long)c->last_exc_icount);
-    if (v == EX_PF) {
-        pr(o, "error code %04x: %s, %s access, %s mode%s%s\n", err,
-           err & 1 ? "protection violation (page present)" : "page not present", err & 2 ? "write" : "read",
-           err & 4 ? "user" : "supervisor", err & 8 ? ", reserved bit set in an entry" : "",
-           err & 16 ? ", instruction fetch" : "");
-        pr(o, "faulting linear address (CR2 then): %08x; its walk in the current tables:\n", c->last_exc_cr2);
-        translate(o, c->last_exc_cr2);
-    } else if (v == EX_DF) {
-        pr(o, "error code %u (always 0); the first exception was lost in the second\n", err);
-    } else if (v >= EX_TS && v <= EX_GP) {
-        if (!err) {
-            pr(o, "error code 0: the check failed on no particular selector (e.g. a limit or privilege "
-                  "check on an already loaded segment)\n");
-            return;
-        }
-        pr(o, "error code %04x: %s, %s, index %u (selector %04x)%s\n", err,
-           err & 2 ? "IDT entry" : err & 4 ? "LDT" : "GDT", err & 2 ? "gate" : "descriptor",
-           err & 2 ? err >> 3 : err >> 3, err & 0xFFFC, err & 1 ? ", external event" : "");
-        uint32_t base = err & 2 ? c->idtr.base : err & 4 ? c->seg[SEG_LDTR].base : c->gdtr.base;
-        uint32_t lim = err & 2 ? c->idtr.limit : err & 4 ? c->seg[SEG_LDTR].limit : c->gdtr.limit;
-        uint32_t off = err & 0xFFF8;
-        uint32_t d[2];
-        if (off + 7 > lim)
-            pr(o, "the entry lies beyond the table limit %04x (that is the check that failed)\n", lim);
-        else if (monitor_read_linear(o->m, base + off, d, 8) == 8) {
-            char buf[200];
-            describe_desc(d[0], d[1], buf, sizeof(buf));
-            pr(o, "the entry now: %s\n", buf);
-        }
-    } else if (err) {
-        pr(o, "error code %08x\n", err);
-    }
+    mon_pr(o, "icount=%llu\n", (unsigned long long)c->icount);
 }
 
 /* ---- disassembly and dumps ---- */
+
+int mon_disas_one(struct mon *o, uint32_t lin, int code32, char *buf, size_t len)
+{
+    csh h;
+    uint8_t b[16];
+    size_t got = monitor_read_linear(o->m, lin, b, sizeof(b));
+    snprintf(buf, len, "(not mapped)");
+    if (!got || cs_open(CS_ARCH_X86, code32 ? CS_MODE_32 : CS_MODE_16, &h) != CS_ERR_OK)
+        return -1;
+    cs_insn *ins;
+    size_t cnt = cs_disasm(h, b, got, lin, 1, &ins);
+    int size = -1;
+    if (cnt) {
+        snprintf(buf, len, "%s%s%s", ins[0].mnemonic, ins[0].op_str[0] ? " " : "", ins[0].op_str);
+        size = ins[0].size;
+        cs_free(ins, cnt);
+    } else {
+        snprintf(buf, len, "(bad)");
+    }
+    cs_close(&h);
+    return size;
+}
 
 static void disas(struct mon *o, uint32_t lin, unsigned n)
 {
@@ -374,27 +226,27 @@ static void disas(struct mon *o, uint32_t lin, unsigned n)
     csh h;
     int mode = c->code32 && !cpu_v86(c) ? CS_MODE_32 : CS_MODE_16;
     if (cs_open(CS_ARCH_X86, mode, &h) != CS_ERR_OK) {
-        pr(o, "error: capstone cannot be opened\n");
+        mon_pr(o, "error: capstone cannot be opened\n");
         return;
     }
     for (unsigned k = 0; k < n; k++) {
         uint8_t b[16];
         size_t got = monitor_read_linear(o->m, lin, b, sizeof(b));
         if (!got) {
-            pr(o, "%08x: (not mapped)\n", lin);
+            mon_pr(o, "%08x: (not mapped)\n", lin);
             break;
         }
         cs_insn *ins;
         size_t cnt = cs_disasm(h, b, got, lin, 1, &ins);
         if (!cnt) {
-            pr(o, "%08x: %02x                   (bad)\n", lin, b[0]);
+            mon_pr(o, "%08x: %02x                   (bad)\n", lin, b[0]);
             lin++;
             continue;
         }
         char hex[40] = "";
         for (unsigned j = 0; j < ins[0].size && j < 10; j++)
             snprintf(hex + 2 * j, sizeof(hex) - 2 * j, "%02x", ins[0].bytes[j]);
-        pr(o, "%08x: %-20s %s %s\n", lin, hex, ins[0].mnemonic, ins[0].op_str);
+        mon_pr(o, "%08x: %-20s %s %s\n", lin, hex, ins[0].mnemonic, ins[0].op_str);
         lin += ins[0].size;
         cs_free(ins, cnt);
     }
@@ -422,7 +274,7 @@ static void dump(struct mon *o, uint32_t addr, unsigned n, unsigned unit, int ph
             else
                 len += snprintf(line + len, sizeof(line) - (size_t)len, " %0*x", (int)unit * 2, v);
         }
-        pr(o, "%s\n", line);
+        mon_pr(o, "%s\n", line);
     }
 }
 
@@ -501,16 +353,88 @@ static int parse_fmt(const char *s, unsigned *n, char *fmt, unsigned *unit)
     return 0;
 }
 
+/* Press keys named as in the script's `key` (joined by '-'), then release
+ * them in reverse order; the keyboard controller queues the scan codes. */
+static void sendkey(struct mon *o, const char *spec)
+{
+    char buf[128], *names[8];
+    uint16_t codes[8];
+    int n = 0;
+    snprintf(buf, sizeof(buf), "%s", spec);
+    for (char *save = NULL, *t = strtok_r(buf, "-", &save); t; t = strtok_r(NULL, "-", &save)) {
+        if (n == 8) {
+            mon_pr(o, "error: sendkey: at most 8 keys at once\n");
+            return;
+        }
+        if (!strcmp(t, "del"))
+            t = "delete";
+        if (script_key_code(t, &codes[n])) {
+            mon_pr(o, "error: sendkey: unknown key '%s' (names as in docs/cli.md: a-z, 0-9, f1-f12, ctrl, alt, "
+                      "shift, delete, enter, esc, ...)\n", t);
+            return;
+        }
+        names[n++] = t;
+    }
+    if (!n) {
+        mon_pr(o, "error: usage: sendkey KEYS\n");
+        return;
+    }
+    for (int k = 0; k < n; k++)
+        kbc_key(&o->m->kbc, codes[k], 1);
+    for (int k = n - 1; k >= 0; k--)
+        kbc_key(&o->m->kbc, codes[k], 0);
+    mon_pr(o, "sent %d key%s (%s%s)\n", n, n == 1 ? "" : "s", names[0], n > 1 ? " ..." : "");
+}
+
 static const char help_text[] =
     "commands:\n"
     "  info registers        registers, segment caches in words, control/debug registers\n"
     "  info gdt|idt|ldt      the descriptor tables, decoded\n"
-    "  info last-fault       the last exception: vector, error code in words, entry involved\n"
+    "  info tss              the current task's TSS: links, ring stacks, CR3, EIP, I/O map base\n"
+    "  info mem              the active page tables as ranges: linear -> physical, user/supervisor, R/W\n"
+    "  info tlb              the CPU's cached translations\n"
+    "  info irq              IRQ 0-15: PIC IRR/ISR/IMR, trigger, vector, guest handler, deliveries\n"
+    "  info last-fault       the last exception: error code in words, instruction, the failed check\n"
+    "  info DEVICE           a device's state (info devices lists them)\n"
     "  translate ADDR        walk the page tables for a linear address, step by step\n"
     "  x/Ni ADDR             disassemble N instructions at a linear address (16/32-bit per CS)\n"
     "  x/Nx[bhw] ADDR        linear memory in hex;  xp/Nx[bhw] ADDR  physical memory in hex\n"
+    "  sendkey KEYS          press and release keys, e.g. sendkey ctrl-alt-delete\n"
+    "  screendump FILE       write the screen to FILE (the text screen, as text)\n"
     "  stop | cont | step    run control;  quit  end tarsier\n"
     "ADDR: 0x hex or decimal, $pc, or SEG:OFF in hex (real mode SEG*16+OFF, else selector base+OFF)\n";
+
+static void info(struct mon *o, const char *w)
+{
+    if (!strcmp(w, "registers") || !strcmp(w, "reg") || !strcmp(w, "r"))
+        info_registers(o);
+    else if (!strcmp(w, "gdt"))
+        print_table(o, "GDT", o->c->gdtr.base, o->c->gdtr.limit, 0);
+    else if (!strcmp(w, "ldt"))
+        print_table(o, "LDT", o->c->seg[SEG_LDTR].base, o->c->seg[SEG_LDTR].limit, 0);
+    else if (!strcmp(w, "idt"))
+        info_idt(o);
+    else if (!strcmp(w, "last-fault"))
+        mon_info_last_fault(o);
+    else if (!strcmp(w, "tss"))
+        mon_info_tss(o);
+    else if (!strcmp(w, "mem"))
+        mon_info_mem(o);
+    else if (!strcmp(w, "tlb"))
+        mon_info_tlb(o);
+    else if (!strcmp(w, "irq"))
+        mon_info_irq(o);
+    else if (!strcmp(w, "devices")) {
+        char names[512];
+        mon_device_names(o, names, sizeof(names));
+        mon_pr(o, "devices: %s (info uart = info com1)\n", names);
+    } else if (mon_info_device(o, w)) {
+        char names[512];
+        mon_device_names(o, names, sizeof(names));
+        mon_pr(o, "error: unknown 'info %s' (try: registers, gdt, idt, ldt, tss, mem, tlb, irq, last-fault, "
+                  "devices, or a device: %s)\n", w, names);
+    }
+}
 
 enum monitor_action monitor_exec(struct machine *m, const char *line, monitor_out_fn out, void *opaque)
 {
@@ -524,31 +448,39 @@ enum monitor_action monitor_exec(struct machine *m, const char *line, monitor_ou
         return MON_NONE;
     const char *cmd = argv[0];
     if (!strcmp(cmd, "help") || !strcmp(cmd, "?")) {
-        pr(&o, "%s", help_text);
+        mon_pr(&o, "%s", help_text);
         return MON_NONE;
     }
     if (!strcmp(cmd, "info") && argc == 2) {
-        const char *w = argv[1];
-        if (!strcmp(w, "registers") || !strcmp(w, "reg") || !strcmp(w, "r"))
-            info_registers(&o);
-        else if (!strcmp(w, "gdt"))
-            print_table(&o, "GDT", o.c->gdtr.base, o.c->gdtr.limit, 0);
-        else if (!strcmp(w, "ldt"))
-            print_table(&o, "LDT", o.c->seg[SEG_LDTR].base, o.c->seg[SEG_LDTR].limit, 0);
-        else if (!strcmp(w, "idt"))
-            info_idt(&o);
-        else if (!strcmp(w, "last-fault"))
-            info_last_fault(&o);
+        info(&o, argv[1]);
+        return MON_NONE;
+    }
+    if (!strcmp(cmd, "sendkey")) {
+        if (argc != 2)
+            mon_pr(&o, "error: usage: sendkey KEYS (names joined by '-', e.g. ctrl-alt-delete)\n");
         else
-            pr(&o, "error: unknown 'info %s' (try: registers, gdt, idt, ldt, last-fault)\n", w);
+            sendkey(&o, argv[1]);
+        return MON_NONE;
+    }
+    if (!strcmp(cmd, "screendump")) {
+        if (argc != 2) {
+            mon_pr(&o, "error: usage: screendump FILE\n");
+            return MON_NONE;
+        }
+        FILE *f = fopen(argv[1], "w");
+        if (!f || machine_text_dump(m, f) || fclose(f)) {
+            mon_pr(&o, "error: screendump: cannot write '%s'\n", argv[1]);
+            return MON_NONE;
+        }
+        mon_pr(&o, "wrote the text screen to %s as text (no graphics renderer yet)\n", argv[1]);
         return MON_NONE;
     }
     if (!strcmp(cmd, "translate")) {
         uint32_t a;
         if (argc != 2 || parse_addr(&o, argv[1], &a))
-            pr(&o, "error: usage: translate ADDR (a linear address)\n");
+            mon_pr(&o, "error: usage: translate ADDR (a linear address)\n");
         else
-            translate(&o, a);
+            mon_translate(&o, a);
         return MON_NONE;
     }
     if (!strncmp(cmd, "x/", 2) || !strcmp(cmd, "x") || !strncmp(cmd, "xp/", 3) || !strcmp(cmd, "xp")) {
@@ -558,7 +490,7 @@ enum monitor_action monitor_exec(struct machine *m, const char *line, monitor_ou
         uint32_t a;
         if (argc != 2 || parse_fmt(cmd + 1 + phys, &n, &fmt, &unit) || parse_addr(&o, argv[1], &a) ||
             (fmt == 'i' && phys)) {
-            pr(&o, "error: usage: x/Ni ADDR, x/Nx[bhw] ADDR or xp/Nx[bhw] ADDR\n");
+            mon_pr(&o, "error: usage: x/Ni ADDR, x/Nx[bhw] ADDR or xp/Nx[bhw] ADDR\n");
             return MON_NONE;
         }
         if (fmt == 'i')
@@ -577,6 +509,6 @@ enum monitor_action monitor_exec(struct machine *m, const char *line, monitor_ou
         if (!strcmp(cmd, "quit") || !strcmp(cmd, "q"))
             return MON_QUIT;
     }
-    pr(&o, "error: unknown command '%s' (try 'help')\n", line[0] ? cmd : "");
+    mon_pr(&o, "error: unknown command '%s' (try 'help')\n", line[0] ? cmd : "");
     return MON_NONE;
 }

@@ -6,6 +6,7 @@
  *   wait-serial TEXT [SECONDS]   until COM1 has transmitted TEXT (searched in
  *                                its latest 64 KiB of output, from the start)
  *   type TEXT                    type TEXT on the keyboard (\n \t \\ \" escapes)
+ *   type-serial TEXT             send TEXT to COM1's receiver (same escapes)
  *   key NAME...                  press keys together and release them,
  *                                e.g. key ctrl-alt-delete, key enter, key f1
  *   sleep SECONDS                let the machine run
@@ -65,6 +66,11 @@ static int key_lookup(const char *name, uint16_t *code)
     return -1;
 }
 
+int script_key_code(const char *name, uint16_t *code)
+{
+    return key_lookup(name, code);
+}
+
 /* The key (and whether shift is needed) for a printable character. */
 static int char_key(char ch, uint16_t *code, int *shift)
 {
@@ -95,12 +101,6 @@ static int char_key(char ch, uint16_t *code, int *shift)
     return key_lookup(name, code);
 }
 
-struct script {
-    struct machine *m;
-    const char *path;
-    int line;
-    int status;                /* exit status once finished, MACHINE_RUNNING while going */
-};
 
 static int run_for(struct script *s, uint64_t ns)
 {
@@ -124,7 +124,7 @@ static int type_text(struct script *s, const char *text)
         uint16_t code, shift_code = 0x12;
         int shift;
         if (char_key(*p, &code, &shift)) {
-            fprintf(stderr, "tarsier: %s:%d: type: no key for character 0x%02x\n", s->path, s->line,
+            fprintf(s->err, "tarsier: %s:%d: type: no key for character 0x%02x\n", s->path, s->line,
                     (unsigned char)*p);
             s->status = 3;
             return -1;
@@ -148,7 +148,7 @@ static int press_keys(struct script *s, char *names)
         if (!strcmp(lower, "del"))
             strcpy(lower, "delete");
         if (n == 8 || key_lookup(lower, &codes[n])) {
-            fprintf(stderr, "tarsier: %s:%d: key: unknown key '%s'\n", s->path, s->line, tok);
+            fprintf(s->err, "tarsier: %s:%d: key: unknown key '%s'\n", s->path, s->line, tok);
             s->status = 3;
             return -1;
         }
@@ -232,7 +232,7 @@ static int parse_text(char *arg, char *out, size_t outlen, double *secs)
     return n ? 0 : -1;
 }
 
-static int do_line(struct script *s, char *line)
+int script_exec(struct script *s, char *line)
 {
     char *cmd = line;
     while (*cmd == ' ' || *cmd == '\t')
@@ -251,7 +251,7 @@ static int do_line(struct script *s, char *line)
         uint64_t deadline = machine_now(s->m) + (uint64_t)(secs * 1e9);
         while (serial ? !machine_serial_seen(s->m, text, strlen(text)) : !screen_has(s->m, text)) {
             if (machine_now(s->m) >= deadline) {
-                fprintf(stderr, "tarsier: %s:%d: %s \"%s\" timed out after %g s\n", s->path, s->line, cmd, text,
+                fprintf(s->err, "tarsier: %s:%d: %s \"%s\" timed out after %g s\n", s->path, s->line, cmd, text,
                         secs);
                 s->status = 3;
                 return -1;
@@ -265,6 +265,17 @@ static int do_line(struct script *s, char *line)
         if (parse_text(arg, text, sizeof(text), NULL))
             goto syntax;
         return type_text(s, text);
+    }
+    if (!strcmp(cmd, "type-serial")) {
+        if (parse_text(arg, text, sizeof(text), NULL))
+            goto syntax;
+        if (machine_serial_inject(s->m, text, strlen(text))) {
+            fprintf(s->err, "tarsier: %s:%d: type-serial: the guest has not read the earlier input\n", s->path,
+                    s->line);
+            s->status = 3;
+            return -1;
+        }
+        return 0;
     }
     if (!strcmp(cmd, "key"))
         return press_keys(s, arg);
@@ -280,7 +291,7 @@ static int do_line(struct script *s, char *line)
             goto syntax;
         FILE *f = fopen(arg, "w");
         if (!f || machine_text_dump(s->m, f) || fclose(f)) {
-            fprintf(stderr, "tarsier: %s:%d: textdump: cannot write '%s': %s\n", s->path, s->line, arg,
+            fprintf(s->err, "tarsier: %s:%d: textdump: cannot write '%s': %s\n", s->path, s->line, arg,
                     strerror(errno));
             s->status = 3;
             return -1;
@@ -288,7 +299,7 @@ static int do_line(struct script *s, char *line)
         return 0;
     }
     if (!strcmp(cmd, "screendump")) {
-        fprintf(stderr, "tarsier: %s:%d: screendump: no graphics renderer yet (use textdump)\n", s->path, s->line);
+        fprintf(s->err, "tarsier: %s:%d: screendump: no graphics renderer yet (use textdump)\n", s->path, s->line);
         s->status = 3;
         return -1;
     }
@@ -296,11 +307,11 @@ static int do_line(struct script *s, char *line)
         s->status = *arg ? atoi(arg) : 0;
         return -1;
     }
-    fprintf(stderr, "tarsier: %s:%d: unknown command '%s'\n", s->path, s->line, cmd);
+    fprintf(s->err, "tarsier: %s:%d: unknown command '%s'\n", s->path, s->line, cmd);
     s->status = 3;
     return -1;
 syntax:
-    fprintf(stderr, "tarsier: %s:%d: bad arguments for '%s'\n", s->path, s->line, cmd);
+    fprintf(s->err, "tarsier: %s:%d: bad arguments for '%s'\n", s->path, s->line, cmd);
     s->status = 3;
     return -1;
 }
@@ -323,12 +334,12 @@ int script_run(struct machine *m, const char *path)
         fprintf(stderr, "tarsier: -script: cannot open '%s': %s\n", path, strerror(errno));
         return 2;
     }
-    struct script s = { m, path, 0, MACHINE_RUNNING };
+    struct script s = { m, path, 0, MACHINE_RUNNING, stderr };
     char line[2048];
     while (fgets(line, sizeof(line), f)) {
         s.line++;
         line[strcspn(line, "\r\n")] = 0;
-        if (do_line(&s, line))
+        if (script_exec(&s, line))
             break;
     }
     fclose(f);

@@ -53,6 +53,12 @@ struct disk *disk_open(const char *path, enum disk_kind kind, bool readonly, boo
         return NULL;
     }
     uint64_t size = (uint64_t)st.st_size;
+    if (kind == DISK_CDROM && (size < CD_SECTOR_SIZE || size % CD_SECTOR_SIZE)) {
+        snprintf(err, errlen, "CD image '%s' is %llu bytes, not a non-zero multiple of 2048", path,
+                 (unsigned long long)size);
+        close(fd);
+        return NULL;
+    }
     if (size == 0 || size % SECTOR_SIZE) {
         snprintf(err, errlen, "disk image '%s' is %llu bytes, not a non-zero multiple of 512", path,
                  (unsigned long long)size);

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #define SECTOR_SIZE 512
+#define CD_SECTOR_SIZE 2048      /* CD images (DISK_CDROM): read-only, a multiple of 2048 bytes */
 
 enum disk_kind { DISK_FLOPPY, DISK_HD, DISK_CDROM };
 

@@ -59,21 +59,49 @@ static void map_rom(struct machine *m)
 
 static int attach_disks(struct machine *m, const struct machine_config *cfg, char *err, size_t errlen)
 {
-    const char *paths[4] = { cfg->fda, cfg->fdb, cfg->hda, cfg->hdb };
-    const bool ro[4] = { cfg->fd_readonly[0], cfg->fd_readonly[1], cfg->hd_readonly[0], cfg->hd_readonly[1] };
-    for (int k = 0; k < 4; k++) {
-        if (!paths[k])
+    for (int k = 0; k < 2; k++) {
+        const char *path = k ? cfg->fdb : cfg->fda;
+        if (!path)
             continue;
         char e[300];
-        struct disk *d = disk_open(paths[k], k < 2 ? DISK_FLOPPY : DISK_HD, ro[k], cfg->snapshot, e, sizeof(e));
-        if (!d) {
-            snprintf(err, errlen, "-%s: %s", k == 0 ? "fda" : k == 1 ? "fdb" : k == 2 ? "hda" : "hdb", e);
+        m->fd[k] = disk_open(path, DISK_FLOPPY, cfg->fd_readonly[k], cfg->snapshot, e, sizeof(e));
+        if (!m->fd[k]) {
+            snprintf(err, errlen, "-%s: %s", k ? "fdb" : "fda", e);
             return -1;
         }
-        if (k < 2)
-            m->fd[k] = d;
-        else
-            m->hd[k - 2] = d;
+    }
+    /* IDE: -hda/-hdb are slots 0 and 1; the first two hard disks are the BIOS's 80h and 81h */
+    int nhd = 0;
+    for (int k = 0; k < 4; k++) {
+        struct machine_ide_slot s = cfg->ide[k];
+        if (k < 2 && (k ? cfg->hdb : cfg->hda)) {
+            if (s.used) {
+                snprintf(err, errlen, "-%s and -drive index=%d name the same IDE slot", k ? "hdb" : "hda", k);
+                return -1;
+            }
+            s = (struct machine_ide_slot){ k ? cfg->hdb : cfg->hda, true, false, cfg->hd_readonly[k] };
+        }
+        if (!s.used)
+            continue;
+        static const char *const names[4] = { "hda", "hdb", "hdc", "hdd" };
+        struct disk *d = NULL;
+        if (s.path) {
+            char e[300];
+            d = disk_open(s.path, s.cdrom ? DISK_CDROM : DISK_HD, s.readonly || s.cdrom, cfg->snapshot, e, sizeof(e));
+            if (!d) {
+                snprintf(err, errlen, "-%s: %s", s.cdrom ? "cdrom" : names[k], e);
+                return -1;
+            }
+        } else if (!s.cdrom) {
+            snprintf(err, errlen, "-drive index=%d: a hard disk needs file=PATH", k);
+            return -1;
+        }
+        m->ide_disk[k] = d;
+        ide_attach(&m->ide, k, s.cdrom ? IDE_ATAPI : IDE_ATA, d);
+        if (!s.cdrom && nhd < 2)
+            m->hd[nhd++] = d;
+        if (s.cdrom && d && !m->bios.cd)
+            m->bios.cd = d;
     }
     return 0;
 }
@@ -95,7 +123,7 @@ static int install_builtin_bios(struct machine *m, const struct machine_config *
         b->fd[k] = m->fd[k];
         b->hd[k] = m->hd[k];
     }
-    const char *order = cfg->boot_order ? cfg->boot_order : "ac";
+    const char *order = cfg->boot_order ? cfg->boot_order : "acd";
     for (const char *o = order; *o; o++)
         if (!strchr("abcd", *o)) {
             snprintf(err, errlen, "-boot: '%s': use drive letters a, b, c or d", order);
@@ -158,8 +186,25 @@ static void com1_tap_write(void *opaque, uint8_t byte)
 static int com1_tap_read(void *opaque)
 {
     struct machine *m = opaque;
+    if (m->serial_in_len) {
+        uint8_t b = m->serial_in[m->serial_in_head];
+        m->serial_in_head = (m->serial_in_head + 1) % MACHINE_SERIAL_IN;
+        m->serial_in_len--;
+        return b;
+    }
     const struct uart_backend *be = m->serial_be[0];
-    return be && be->read ? be->read(be->opaque) : -2;
+    return be && be->read ? be->read(be->opaque) : -2; /* -2: stop polling until more is queued */
+}
+
+int machine_serial_inject(struct machine *m, const void *bytes, size_t len)
+{
+    if (len > MACHINE_SERIAL_IN - m->serial_in_len || !m->com[0].clk) /* full, or no chipset */
+        return -1;
+    for (size_t k = 0; k < len; k++)
+        m->serial_in[(m->serial_in_head + m->serial_in_len++) % MACHINE_SERIAL_IN] = ((const uint8_t *)bytes)[k];
+    m->com1_tap.read = com1_tap_read;
+    uart_rx_kick(&m->com[0]);
+    return 0;
 }
 
 bool machine_serial_seen(const struct machine *m, const char *text, size_t len)
@@ -205,6 +250,84 @@ static int add_timed(struct machine *m, uint16_t base, uint32_t count, const str
     p->ops = ops;
     p->dev = dev;
     return portbus_register(&m->io, base, count, &timed_ops8, p, name);
+}
+
+/* ---- PCI: bus 0, the i440FX host bridge and the PIIX functions ---- */
+
+/* A PCI I/O region behind the clock shim; accesses the device does not take
+ * natively are split into bytes. */
+static uint32_t pci_port_read(void *opaque, uint32_t off, int size)
+{
+    struct machine_port *p = opaque;
+    machine_sync_clock(p->m);
+    if (p->ops->sizes & (unsigned)size)
+        return p->ops->read(p->dev, off, size);
+    uint32_t v = 0;
+    for (int k = 0; k < size; k++)
+        v |= (p->ops->read(p->dev, off + (uint32_t)k, 1) & 0xFF) << (8 * k);
+    return v;
+}
+
+static void pci_port_write(void *opaque, uint32_t off, uint32_t val, int size)
+{
+    struct machine_port *p = opaque;
+    machine_sync_clock(p->m);
+    if (p->ops->sizes & (unsigned)size)
+        p->ops->write(p->dev, off, val, size);
+    else
+        for (int k = 0; k < size; k++)
+            p->ops->write(p->dev, off + (uint32_t)k, (val >> (8 * k)) & 0xFF, 1);
+}
+
+static const struct io_ops pci_port_ops = { pci_port_read, pci_port_write, IO_SIZE8 | IO_SIZE16 | IO_SIZE32 };
+
+/* The bus (un)maps a function's region when its base or enable changes. */
+static int pci_map(void *opaque, struct pci_func *f, struct pci_region *r, int map)
+{
+    struct machine *m = opaque;
+    if (r->type != PCI_REGION_IO || !r->ops)
+        return r->type == PCI_REGION_IO ? 0 : -1; /* no memory BARs on this board yet */
+    struct machine_port *p = NULL;
+    for (int k = 0; k < MACHINE_PCI_PORTS && !p; k++)
+        if (m->pci_ports[k].ops == r->ops && m->pci_ports[k].dev == r->opaque)
+            p = &m->pci_ports[k];
+    if (!map)
+        return p ? portbus_unregister(&m->io, (uint16_t)r->base, p) : -1;
+    for (int k = 0; k < MACHINE_PCI_PORTS && !p; k++)
+        if (!m->pci_ports[k].ops)
+            p = &m->pci_ports[k];
+    if (!p)
+        return -1;
+    *p = (struct machine_port){ m, r->ops, r->opaque };
+    if (portbus_register(&m->io, (uint16_t)r->base, r->size, &pci_port_ops, p, r->name)) {
+        p->ops = NULL;
+        if (r->warned)
+            return -1;
+        r->warned = true;
+        fprintf(stderr, "tarsier: pci %s: ports %04x-%04x collide with another device; not mapped\n", r->name,
+                r->base, r->base + r->size - 1);
+        return -1;
+    }
+    return 0;
+}
+
+static int add_pci(struct machine *m)
+{
+    pci_bus_init(&m->pci);
+    m->pci.map = pci_map;
+    m->pci.map_opaque = m;
+    i440fx_init(&m->pmc, &m->mem, m->mem.ram_size);
+    piix_init(&m->piix, &ide_bm_ops, &m->ide); /* BAR4: the IDE bus-master block */
+    for (int k = 0; k < 16; k++)
+        m->piix.irq[k] = machine_irq(m, k);
+    m->pm.sci = machine_irq(m, 9);
+    acpi_pm_init(&m->pm, &m->clock);
+    if (m->pm.ev < 0 || pci_bus_add(&m->pci, &m->pmc.pci, PCI_DEVFN(0, 0), "i440fx") ||
+        pci_bus_add(&m->pci, &m->piix.isa, PCI_DEVFN(1, 0), "piix3-isa") ||
+        pci_bus_add(&m->pci, &m->piix.ide, PCI_DEVFN(1, 1), "piix3-ide") ||
+        pci_bus_add(&m->pci, &m->pm.pci, PCI_DEVFN(1, 3), "piix4-pm"))
+        return -1;
+    return portbus_register(&m->io, 0xCF8, 8, &pci_conf_ops, &m->pci, "pci-conf");
 }
 
 static int64_t days_from_1970(unsigned y, unsigned mo, unsigned d)
@@ -262,6 +385,12 @@ static void cmos_setup(struct machine *m)
     c[0x18] = c[0x31] = (uint8_t)(ext >> 8);
     c[0x34] = (uint8_t)high;
     c[0x35] = (uint8_t)(high >> 8);
+    /* diskette drive types (A: high nibble) and the equipment byte's drive count */
+    uint8_t fa = m->fd[0] ? m->fd[0]->floppy_type : 0, fb = m->fd[1] ? m->fd[1]->floppy_type : 0;
+    c[0x10] = (uint8_t)((fa << 4) | fb);
+    c[0x14] &= 0x3E;
+    if (fa || fb)
+        c[0x14] |= (uint8_t)(0x01 | ((fa && fb) ? 0x40 : 0x00));
     uint16_t sum = 0;
     for (int i = 0x10; i <= 0x2D; i++)
         sum = (uint16_t)(sum + c[i]);
@@ -288,6 +417,40 @@ static int add_uarts(struct machine *m, const struct machine_config *cfg)
             m->com[k].inputs = m->com[k].msr = 0;
     }
     return 0;
+}
+
+/* The 8237A pair and the 82077AA floppy controller on IRQ6 and DMA channel 2,
+ * with the drives the images say (a drive without an image is not cabled). */
+static int add_dma_fdc(struct machine *m)
+{
+    m->dma.mem = &m->mem;
+    dma_init(&m->dma);
+    m->fdc.irq = machine_irq(m, 6);
+    m->fdc.dma = dma_line(&m->dma, 2);
+    for (int k = 0; k < 2; k++)
+        fdc_attach(&m->fdc, k, m->fd[k] != NULL, m->fd[k]);
+    dma_attach(&m->dma, 2, fdc_dma_service, &m->fdc);
+    return fdc_init(&m->fdc, &m->clock) || add_timed(m, 0x00, 16, &dma1_ops, &m->dma, "dma1") ||
+           add_timed(m, 0xC0, 32, &dma2_ops, &m->dma, "dma2") ||
+           portbus_register(&m->io, 0x81, 15, &dma_page_ops, &m->dma, "dma-page") ||
+           add_timed(m, 0x3F0, 6, &fdc_ops, &m->fdc, "fdc") ||
+           add_timed(m, 0x3F7, 1, &fdc_dir_ops, &m->fdc, "fdc-dir");
+}
+
+/* The two IDE channels at their legacy ports (the PIIX3 IDE function in
+ * compatibility mode); its bus-master block is BAR4 of 00:01.1 (add_pci). */
+static int add_ide(struct machine *m)
+{
+    m->ide.mem = &m->mem;
+    m->ide.now = vga_now;
+    m->ide.now_opaque = m;
+    m->ide.ch[0].irq = machine_irq(m, 14);
+    m->ide.ch[1].irq = machine_irq(m, 15);
+    return ide_init(&m->ide, &m->clock) ||
+           portbus_register(&m->io, 0x1F0, 8, &ide_cmd_ops, &m->ide.ch[0], "ide0") ||
+           portbus_register(&m->io, 0x3F6, 1, &ide_ctl_ops, &m->ide.ch[0], "ide0-ctl") ||
+           portbus_register(&m->io, 0x170, 8, &ide_cmd_ops, &m->ide.ch[1], "ide1") ||
+           portbus_register(&m->io, 0x376, 1, &ide_ctl_ops, &m->ide.ch[1], "ide1-ctl");
 }
 
 /* The x87's FERR# on the PC/AT: the chipset turns it into IRQ13, and a write
@@ -343,7 +506,8 @@ static int add_chipset(struct machine *m, const struct machine_config *cfg, char
         add_timed(m, 0x61, 1, &pit_port61_ops, &m->pit, "port61") ||
         add_timed(m, 0x70, 2, &rtc_ops, &m->rtc, "rtc") ||
         portbus_register(&m->io, 0x60, 1, &kbc_data_ops, &m->kbc, "kbc-data") ||
-        portbus_register(&m->io, 0x64, 1, &kbc_cmd_ops, &m->kbc, "kbc-cmd") || add_uarts(m, cfg)) {
+        portbus_register(&m->io, 0x64, 1, &kbc_cmd_ops, &m->kbc, "kbc-cmd") || add_uarts(m, cfg) ||
+        add_dma_fdc(m) || add_ide(m)) {
         if (m->dbg.post_port != 0x80)
             snprintf(err, errlen, "-postcode: port 0x%x collides with a chipset device", m->dbg.post_port);
         else
@@ -356,7 +520,7 @@ static int add_chipset(struct machine *m, const struct machine_config *cfg, char
 static void io_trace(void *opaque, int is_write, uint16_t port, uint32_t val, int size)
 {
     struct machine *m = opaque;
-    if (m->trace && (m->trace->flags & TRACE_IO))
+    if (m->trace && (m->trace->flags & TRACE_IO) && (!m->trace->filtered || trace_pass(&m->cpu, -1)))
         fprintf(m->trace->out, "[%llu] %s port %04x (%s) size %d value %0*x\n", (unsigned long long)m->cpu.icount,
                 is_write ? "out" : "in ", port, portbus_name(&m->io, port), size, size * 2, val);
 }
@@ -441,6 +605,7 @@ struct machine *machine_create(const struct machine_config *cfg, char *err, size
     if (cfg->postcode && debugport_open_post(&m->dbg, cfg->postcode, err, errlen))
         goto fail;
     if (portbus_register(&m->io, 0xE9, 1, &debugcon_ops, &m->dbg, "debugcon") ||
+        portbus_register(&m->io, 0x402, 1, &debugcon_ops, &m->dbg, "debugcon-402") || /* SeaBIOS's log port */
         portbus_register(&m->io, 0xF4, 1, &exitport_ops, &m->dbg, "exit-port") ||
         portbus_register(&m->io, m->dbg.post_port, 1, &postcode_ops, &m->dbg, "post-code")) {
         snprintf(err, errlen, "-postcode: port 0x%x collides with another device", m->dbg.post_port);
@@ -449,8 +614,18 @@ struct machine *machine_create(const struct machine_config *cfg, char *err, size
     m->p92.mem = &m->mem;
     m->vga.now = vga_now;
     m->vga.now_opaque = m;
-    vga_init(&m->vga);
-    if (portbus_register(&m->io, 0x3B0, 0x30, &vga_ops, &m->vga, "vga")) {
+    if (vga_init(&m->vga)) {
+        snprintf(err, errlen, "cannot allocate the VGA's display memory");
+        goto fail;
+    }
+    /* the VGA: registers, the A0000-BFFFF window, the Bochs VBE registers and
+     * its linear frame buffer (a fixed address until the PCI display
+     * function's BAR places it) */
+    if (portbus_register(&m->io, 0x3B0, 0x30, &vga_ops, &m->vga, "vga") ||
+        portbus_register(&m->io, 0x1CE, 2, &vbe_ops, &m->vga, "vbe") ||
+        (!cfg->no_rom && memmap_add_mmio(&m->mem, 0xA0000, 0x20000, &vga_mem_ops, &m->vga, "vga-window", 5)) ||
+        (model->gen >= CPU_386 && !cfg->no_rom &&
+         memmap_add_mmio(&m->mem, VGA_LFB_BASE, VGA_VRAM_SIZE, &vga_lfb_ops, &m->vga, "vga-lfb", 5))) {
         snprintf(err, errlen, "cannot map the VGA ports");
         goto fail;
     }
@@ -458,6 +633,10 @@ struct machine *machine_create(const struct machine_config *cfg, char *err, size
         portbus_register(&m->io, 0x92, 1, &port92_ops, &m->p92, "port92");
     if (!cfg->bare && add_chipset(m, cfg, err, errlen))
         goto fail;
+    if (!cfg->bare && add_pci(m)) {
+        snprintf(err, errlen, "the PCI devices' ports or clock events collide");
+        goto fail;
+    }
     if (cfg->trace_flags) {
         unsigned flags;
         if (trace_parse(cfg->trace_flags, &flags, err, errlen))
@@ -471,6 +650,12 @@ struct machine *machine_create(const struct machine_config *cfg, char *err, size
             }
         }
         m->trace = trace_open(m->trace_out, flags);
+        if (!m->trace) {
+            snprintf(err, errlen, "out of memory");
+            goto fail;
+        }
+        if (trace_set_filter(m->trace, cfg->trace_flags, err, errlen))
+            goto fail;
         m->cpu.trace = (flags & (TRACE_INSN | TRACE_INT | TRACE_CPU)) ? m->trace : NULL;
         if (flags & TRACE_INT)
             m->cpu.trace = m->trace;
@@ -500,10 +685,13 @@ void machine_destroy(struct machine *m)
     debugport_close(&m->dbg);
     for (int k = 0; k < 2; k++) {
         disk_close(m->fd[k]);
-        disk_close(m->hd[k]);
+    }
+    for (int k = 0; k < 4; k++) {
+        disk_close(m->ide_disk[k]);
     }
     cpu_free(&m->cpu);
     memmap_free(&m->mem);
+    vga_free(&m->vga);
     if (m->trace) {
         fflush(m->trace_out);
         trace_close(m->trace);
@@ -520,13 +708,14 @@ void machine_reset(struct machine *m)
     cpu_reset(&m->cpu);
     m->p92.value = 0;
     m->p92.reset_requested = 0;
+    m->pci.reset_requested = 0;
     m->kbc.reset_requested = 0; /* a CPU reset: the chipset keeps its state, the BIOS reprograms it */
 }
 
 int machine_text_dump(struct machine *m, FILE *out)
 {
     unsigned cols = memmap_read(&m->mem, 0x44A, 2), rows = memmap_read(&m->mem, 0x484, 1) + 1u;
-    uint32_t start = 0xB8000 + (vga_text_start(&m->vga) & 0x7FFF); /* CRTC start address */
+    uint32_t start = vga_text_start(&m->vga) & 0x7FFF; /* CRTC start address */
     if (cols == 0 || cols > 132)
         cols = 80;
     if (rows < 2 || rows > 60)
@@ -535,7 +724,7 @@ int machine_text_dump(struct machine *m, FILE *out)
         char line[140];
         unsigned n = 0;
         for (unsigned c = 0; c < cols; c++) {
-            uint8_t ch = (uint8_t)memmap_read(&m->mem, start + (r * cols + c) * 2, 1);
+            uint8_t ch = (uint8_t)vga_text_peek(&m->vga, start + (r * cols + c) * 2);
             line[n++] = ch >= 0x20 && ch < 0x7F ? (char)ch : ch == 0 ? ' ' : '.';
         }
         while (n && line[n - 1] == ' ')
@@ -569,7 +758,11 @@ int machine_run_until(struct machine *m, uint64_t until_ns)
             m->status = MS_EXIT_PORT;
             return m->dbg.exit_status;
         }
-        if (c->shutdown || m->p92.reset_requested || m->kbc.reset_requested) {
+        if (m->pm.poweroff_requested) {
+            m->status = MS_POWEROFF;
+            return 0;
+        }
+        if (c->shutdown || m->p92.reset_requested || m->kbc.reset_requested || m->pci.reset_requested) {
             if (m->no_reboot) {
                 fprintf(stderr, "tarsier: %s; -no-reboot given, stopping\n",
                         c->shutdown ? "triple fault" : "reset requested");
@@ -635,6 +828,22 @@ int machine_run_until(struct machine *m, uint64_t until_ns)
         cpu_run(c, limit);
         sync_clock(m);
     }
+}
+
+int machine_devices(struct machine *m, struct machine_device *out, int max)
+{
+    const struct machine_device all[] = {
+        { "pic", &pic_state, &m->pic },       { "pit", &pit_state, &m->pit },
+        { "rtc", &rtc_state, &m->rtc },       { "kbc", &kbc_state, &m->kbc },
+        { "com1", &uart_state, &m->com[0] },  { "com2", &uart_state, &m->com[1] },
+        { "vga", &vga_state, &m->vga },       { "port92", &port92_state, &m->p92 },
+        { "debugport", &debugport_state, &m->dbg },
+        { "ide0", &ide_channel_state, &m->ide.ch[0] }, { "ide1", &ide_channel_state, &m->ide.ch[1] },
+    };
+    int n = (int)(sizeof(all) / sizeof(all[0]));
+    for (int k = 0; k < n && k < max; k++)
+        out[k] = all[k];
+    return n;
 }
 
 int machine_run(struct machine *m)

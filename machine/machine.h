@@ -13,9 +13,16 @@
 
 #include "cpu/cpu.h"
 #include "cpu/trace.h"
+#include "devices/acpi_pm.h"
 #include "devices/debugport.h"
+#include "devices/dma.h"
+#include "devices/fdc.h"
+#include "devices/ide.h"
+#include "devices/i440fx.h"
 #include "devices/kbc.h"
+#include "devices/pci.h"
 #include "devices/pic.h"
+#include "devices/piix.h"
 #include "devices/pit.h"
 #include "devices/rtc.h"
 #include "devices/uart.h"
@@ -49,6 +56,13 @@ struct machine_config {
     bool builtin_bios;           /* no -bios: map the built-in BIOS */
     const char *fda, *fdb, *hda, *hdb;  /* disk images */
     bool fd_readonly[2], hd_readonly[2];
+    /* IDE slots 0-3 (primary master, primary slave, secondary master, secondary
+     * slave) from -hdc/-hdd/-cdrom/-drive; hda/hdb fill slots 0 and 1.  A CD
+     * slot may have no path (an empty drive). */
+    struct machine_ide_slot {
+        const char *path;
+        bool used, cdrom, readonly;
+    } ide[4];
     bool snapshot;               /* -snapshot: writes kept in memory */
     const char *boot_order;      /* -boot: e.g. "a", "c", "ac" (default: a then c) */
     const char *kernel, *initrd, *append;  /* Linux boot protocol */
@@ -60,6 +74,7 @@ enum machine_status {
     MS_RUNNING,
     MS_HALTED_EXIT,   /* halted with IF=0 under -exit-on-halt */
     MS_EXIT_PORT,     /* the guest wrote to the exit port */
+    MS_POWEROFF,      /* ACPI soft off (SLP_EN with the S5 type): exit status 0 */
     MS_TIMEOUT,
     MS_ERROR,
 };
@@ -74,8 +89,10 @@ struct machine_port {
     void *dev;
 };
 
-#define MACHINE_MAX_TIMED_PORTS 16
+#define MACHINE_MAX_TIMED_PORTS 24
+#define MACHINE_PCI_PORTS 8          /* PCI I/O regions mapped behind the clock shim */
 #define MACHINE_SERIAL_LOG 65536u
+#define MACHINE_SERIAL_IN 4096u
 
 struct machine {
     struct cpu cpu;
@@ -90,14 +107,25 @@ struct machine {
     struct rtc rtc;              /* MC146818A + CMOS -> IRQ8 */
     struct kbc kbc;              /* 8042 + PS/2 keyboard (IRQ1) and mouse (IRQ12) */
     struct uart com[2];          /* 16550A: COM1 3F8h IRQ4, COM2 2F8h IRQ3 */
+    struct dma dma;              /* 8237A pair: 00h-0Fh, C0h-DFh, pages 81h-8Fh */
+    struct fdc fdc;              /* 82077AA: 3F0h-3F5h, 3F7h, IRQ6, DMA channel 2 */
     const struct uart_backend *serial_be[2]; /* the configured host ends */
     struct uart_backend com1_tap;  /* COM1 output: into serial_log, then serial_be[0] */
     uint32_t serial_len;         /* bytes in serial_log */
     uint8_t serial_log[MACHINE_SERIAL_LOG]; /* the latest COM1 output (wait-serial) */
+    uint8_t serial_in[MACHINE_SERIAL_IN];  /* bytes queued for COM1's receiver (type-serial) */
+    uint32_t serial_in_head, serial_in_len;
     struct machine_port tports[MACHINE_MAX_TIMED_PORTS];
     int ntports;
+    struct pci_bus pci;          /* bus 0, configuration mechanism #1 (CF8h-CFFh) */
+    struct i440fx pmc;           /* 00:00.0 host bridge, PAM shadow control */
+    struct piix piix;            /* 00:01.0 ISA bridge + PIRQ router, 00:01.1 IDE */
+    struct acpi_pm pm;           /* 00:01.3 ACPI PM registers and timer, SCI on IRQ 9 */
+    struct machine_port pci_ports[MACHINE_PCI_PORTS];
     struct bios bios;
-    struct disk *fd[2], *hd[2];
+    struct disk *fd[2], *hd[2];     /* hd: the first two IDE hard disks (BIOS 80h, 81h), not owned */
+    struct ide ide;              /* 1F0h-1F7h/3F6h IRQ14, 170h-177h/376h IRQ15; BM at PIIX BAR4 */
+    struct disk *ide_disk[4];    /* the images behind the IDE slots (owned) */
     struct trace *trace;
     bool no_reboot;
     uint8_t *bios_rom;
@@ -132,6 +160,18 @@ struct irq_line machine_irq(struct machine *m, int n);
 /* Whether COM1 has transmitted text (of length len) within its latest
  * MACHINE_SERIAL_LOG bytes of output. */
 bool machine_serial_seen(const struct machine *m, const char *text, size_t len);
+/* Queue bytes for COM1's receiver (ahead of the host backend's input); 0 if
+ * they fit, -1 if the queue is full. */
+int machine_serial_inject(struct machine *m, const void *bytes, size_t len);
+/* A device of the board described by a declarative state table (the
+ * monitor's `info NAME`).  New devices add one line to machine_devices(). */
+struct machine_device {
+    const char *name;
+    const struct state_table *state;
+    const void *obj;
+};
+/* Write up to max of the board's devices to out; returns how many exist. */
+int machine_devices(struct machine *m, struct machine_device *out, int max);
 /* Bring virtual time up to the CPU's instruction count, firing due events. */
 void machine_sync_clock(struct machine *m);
 /* Run for at most n instructions (tests). */

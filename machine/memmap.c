@@ -67,6 +67,33 @@ bool memmap_a20(const struct memmap *m)
     return (m->a20_mask & 0x100000u) != 0;
 }
 
+void memmap_set_shadow(struct memmap *m, uint32_t base, uint32_t size, unsigned flags)
+{
+    int changed = 0;
+    for (uint32_t a = base; a - base < size; a += MEMMAP_SHADOW_BLOCK) {
+        if (a < MEMMAP_SHADOW_BASE || a >= 0x100000u)
+            continue;
+        uint8_t *sh = &m->shadow[(a - MEMMAP_SHADOW_BASE) / MEMMAP_SHADOW_BLOCK];
+        if (*sh == (uint8_t)flags)
+            continue;
+        *sh = (uint8_t)flags;
+        changed = 1;
+        if (m->code_write_hook) /* the bytes behind decoded code may differ now */
+            for (uint32_t p = a; p < a + MEMMAP_SHADOW_BLOCK; p += PAGE_SIZE)
+                m->code_write_hook(m->code_write_opaque, p);
+    }
+    if (changed && m->a20_hook)
+        m->a20_hook(m->a20_opaque);
+}
+
+/* The shadow flags of a (masked) physical address: 0 outside C0000-FFFFF. */
+static unsigned shadow_of(const struct memmap *m, uint32_t phys)
+{
+    if (phys - MEMMAP_SHADOW_BASE >= 0x100000u - MEMMAP_SHADOW_BASE || phys >= m->ram_size)
+        return 0;
+    return m->shadow[(phys - MEMMAP_SHADOW_BASE) / MEMMAP_SHADOW_BLOCK];
+}
+
 static const struct mem_region *find_region(const struct memmap *m, uint32_t phys)
 {
     const struct mem_region *best = NULL;
@@ -83,6 +110,9 @@ uint8_t *memmap_ram_page(struct memmap *m, uint32_t phys)
     phys &= m->a20_mask;
     if (phys >= m->ram_size)
         return NULL;
+    unsigned sh = shadow_of(m, phys);
+    if (sh)
+        return sh == (MEMMAP_SHADOW_READ | MEMMAP_SHADOW_WRITE) ? m->ram + (phys & ~(PAGE_SIZE - 1)) : NULL;
     if (find_region(m, phys))
         return NULL;
     return m->ram + (phys & ~(PAGE_SIZE - 1));
@@ -91,6 +121,8 @@ uint8_t *memmap_ram_page(struct memmap *m, uint32_t phys)
 const uint8_t *memmap_read_page(struct memmap *m, uint32_t phys)
 {
     phys &= m->a20_mask;
+    if (shadow_of(m, phys) & MEMMAP_SHADOW_READ)
+        return m->ram + (phys & ~(PAGE_SIZE - 1));
     const struct mem_region *r = find_region(m, phys);
     if (!r)
         return phys < m->ram_size ? m->ram + (phys & ~(PAGE_SIZE - 1)) : NULL;
@@ -123,7 +155,7 @@ static uint32_t region_read(const struct mem_region *r, uint32_t phys, int size)
 uint32_t memmap_read(struct memmap *m, uint32_t phys, int size)
 {
     phys &= m->a20_mask;
-    const struct mem_region *r = find_region(m, phys);
+    const struct mem_region *r = shadow_of(m, phys) & MEMMAP_SHADOW_READ ? NULL : find_region(m, phys);
     if (r)
         return region_read(r, phys, size);
     if (phys < m->ram_size && phys + (uint32_t)size <= m->ram_size) {
@@ -139,7 +171,10 @@ uint32_t memmap_read(struct memmap *m, uint32_t phys, int size)
 void memmap_write(struct memmap *m, uint32_t phys, uint32_t val, int size)
 {
     phys &= m->a20_mask;
-    const struct mem_region *r = find_region(m, phys);
+    unsigned sh = shadow_of(m, phys);
+    if (sh == MEMMAP_SHADOW_READ)
+        return; /* read-only shadow RAM */
+    const struct mem_region *r = sh & MEMMAP_SHADOW_WRITE ? NULL : find_region(m, phys);
     if (r) {
         if (r->kind == REGION_MMIO) {
             uint32_t off = phys - r->base;

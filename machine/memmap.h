@@ -23,6 +23,12 @@
 
 enum region_kind { REGION_ROM, REGION_MMIO };
 
+#define MEMMAP_SHADOW_BASE 0xC0000u
+#define MEMMAP_SHADOW_BLOCK 0x4000u
+#define MEMMAP_SHADOW_BLOCKS 16
+#define MEMMAP_SHADOW_READ 1u   /* reads of the block come from RAM */
+#define MEMMAP_SHADOW_WRITE 2u  /* writes go to RAM (else they are dropped when READ is set) */
+
 struct mem_region {
     uint32_t base, size;
     enum region_kind kind;
@@ -41,10 +47,14 @@ struct memmap {
     uint64_t *code_lines;        /* per RAM page, 4 words: bit n set when bytes 16n..16n+15 hold decoded code */
     struct mem_region regions[MEMMAP_MAX_REGIONS];
     int nregions;
-    /* first 1 MiB ROM shadow: pages 0xC0000-0xFFFFF may be backed by ROM regions */
+    /* first 1 MiB ROM shadow: pages 0xC0000-0xFFFFF may be backed by ROM regions;
+     * the chipset's shadow control (i440FX PAM) sends reads and/or writes of each
+     * 16 KiB block there to RAM instead.  0 keeps the default: a region if one
+     * is mapped, else RAM. */
+    uint8_t shadow[MEMMAP_SHADOW_BLOCKS];
     void (*code_write_hook)(void *opaque, uint32_t phys_page);
     void *code_write_opaque;
-    void (*a20_hook)(void *opaque);  /* A20 changed (the CPU flushes its TLB) */
+    void (*a20_hook)(void *opaque);  /* A20 or the shadow mapping changed (the CPU flushes its TLB) */
     void *a20_opaque;
 };
 
@@ -55,6 +65,10 @@ int memmap_add_rom(struct memmap *m, uint32_t base, uint32_t size, uint8_t *byte
 int memmap_add_mmio(struct memmap *m, uint32_t base, uint32_t size, const struct io_ops *ops, void *opaque,
                     const char *name, int priority);
 void memmap_set_a20(struct memmap *m, bool on);
+/* Shadow control of [base, base+size) within C0000-FFFFF (16 KiB blocks):
+ * flags MEMMAP_SHADOW_*; flushes the CPU's translations through a20_hook and
+ * drops decoded code of the blocks whose mapping changed. */
+void memmap_set_shadow(struct memmap *m, uint32_t base, uint32_t size, unsigned flags);
 bool memmap_a20(const struct memmap *m);
 
 /* Host pointer to RAM for a physical page (after A20 masking), or NULL when the

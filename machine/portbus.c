@@ -29,6 +29,25 @@ int portbus_register(struct portbus *b, uint16_t base, uint32_t count, const str
     return 0;
 }
 
+int portbus_unregister(struct portbus *b, uint16_t base, void *opaque)
+{
+    int idx = b->map[base] - 1;
+    if (idx < 0 || b->ranges[idx].base != base || b->ranges[idx].opaque != opaque)
+        return -1;
+    struct port_range *r = &b->ranges[idx];
+    for (uint32_t p = r->base; p < r->base + r->count; p++)
+        b->map[p] = 0;
+    /* the last range takes the freed slot */
+    int last = b->nranges - 1;
+    if (idx != last) {
+        *r = b->ranges[last];
+        for (uint32_t p = r->base; p < r->base + r->count; p++)
+            b->map[p] = (uint8_t)(idx + 1);
+    }
+    b->nranges--;
+    return 0;
+}
+
 const char *portbus_name(const struct portbus *b, uint16_t port)
 {
     return b->map[port] ? b->ranges[b->map[port] - 1].name : "unassigned";

@@ -33,6 +33,9 @@ void portbus_init(struct portbus *b);
 /* Returns 0, or -1 when the ranges overlap or the table is full. */
 int portbus_register(struct portbus *b, uint16_t base, uint32_t count, const struct io_ops *ops, void *opaque,
                      const char *name);
+/* Remove the range that starts at base (registered with this opaque); returns
+ * 0, or -1 when there is none.  PCI BARs move this way. */
+int portbus_unregister(struct portbus *b, uint16_t base, void *opaque);
 uint32_t portbus_in(struct portbus *b, uint16_t port, int size);
 void portbus_out(struct portbus *b, uint16_t port, uint32_t val, int size);
 const char *portbus_name(const struct portbus *b, uint16_t port);

@@ -17,10 +17,15 @@
  *   -q          quiet: summary only
  *   -e LIST     comma-separated generator classes to leave out (e.g. -e xadd while a
  *               known bug would hide others); -e help lists them
+ *   -k N        with -S: run only the first N instructions of the sequence
+ *   -E PCT      percentage of sequences that may unmask x87 exceptions (default 0:
+ *               open differences, docs/difftest.md)
  *   -x HEX      run these bytes (one instruction each, 32-bit encoding) instead of random
  *               sequences; -X HEX gives the native bytes (default: the same), -r
  *               "eax=1,ecx=2,...,eflags=0x202" the initial registers (others 0, ESP
- *               0x02001800), -M SEED the data-buffer seed.  With -u, Unicorn too.
+ *               0x02001800; also cw=, sw=, tw= and st0..st7=SE:SIG for the x87, which
+ *               otherwise starts in the FNINIT state), -M SEED the data-buffer seed.
+ *               With -u, Unicorn too.
  * Exit status: 0 no unexplained difference, 1 differences, 2 setup error.
  */
 #include <capstone/capstone.h>
@@ -57,6 +62,7 @@ static const char *const regname[8] = { "eax", "ecx", "edx", "ebx", "esp", "ebp"
 /* ================================================================ tarsier */
 
 static struct machine *tm;
+static int have_mmx; /* the tarsier model runs MMX (pentium2) */
 
 static void put32(uint32_t a, uint32_t v) { memmap_write(&tm->mem, a, v, 4); }
 
@@ -64,7 +70,9 @@ static int tarsier_init(void)
 {
     struct machine_config cfg;
     memset(&cfg, 0, sizeof(cfg));
-    cfg.cpu_model = "pentium-pro";
+    /* pentium2 (MMX, FXSR) once the model exists; pentium-pro before */
+    have_mmx = cpu_model_find("pentium2") != NULL;
+    cfg.cpu_model = have_mmx ? "pentium2" : "pentium-pro";
     cfg.ram_mb = 64;
     cfg.no_rom = true;
     cfg.no_reboot = true;
@@ -93,7 +101,8 @@ static int tarsier_init(void)
     c->gdtr.limit = 0x17;
     c->idtr.base = SYS_IDT;
     c->idtr.limit = NVEC * 8 - 1;
-    c->cr0 |= CR0_PE;
+    c->cr0 |= CR0_PE | CR0_NE; /* NE: unmasked x87 exceptions as #MF, like the host */
+    c->cr0 &= ~(CR0_EM | CR0_TS);
     cpu_seg_from_descriptor(&c->seg[SEG_CS], 0x08, 0x0000FFFFu, 0x00CF9B00u);
     for (int s = 0; s < 6; s++)
         if (s != SEG_CS)
@@ -107,6 +116,64 @@ static uint8_t *tram(uint32_t a)
 {
     uint8_t *p = memmap_ram_page(&tm->mem, a & ~0xFFFu);
     return p ? p + (a & 0xFFF) : NULL;
+}
+
+static uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
+static uint64_t rd64(const uint8_t *p)
+{
+    uint64_t v = 0;
+    for (int k = 7; k >= 0; k--)
+        v = v << 8 | p[k];
+    return v;
+}
+
+/* Load tarsier's FPU from the 32-bit FNSAVE image of the sequence. */
+static void tarsier_fpu_load(struct fpu *f, const uint8_t *im)
+{
+    f->cw = rd16(im);
+    f->sw = rd16(im + 4);
+    int top = (f->sw >> 11) & 7;
+    uint16_t tw = rd16(im + 8);
+    f->tw = 0;
+    for (int i = 0; i < 8; i++) {
+        int p = (top + i) & 7;
+        f->st[p] = fx_make(rd16(im + 28 + 10 * i + 8), rd64(im + 28 + 10 * i));
+    }
+    for (int p = 0; p < 8; p++) {
+        unsigned t = ((tw >> (2 * p)) & 3) == TAG_EMPTY ? TAG_EMPTY : (unsigned)fx_tag(f->st[p]);
+        f->tw |= (uint16_t)(t << (2 * p));
+    }
+    f->fop = 0;
+    f->fip = f->fdp = 0;
+    f->fcs = f->fds = 0;
+}
+
+static void tarsier_fpu_get(const struct fpu *f, struct dt_fpust *o)
+{
+    o->cw = f->cw;
+    o->sw = f->sw;
+    o->tags = 0;
+    for (int p = 0; p < 8; p++)
+        if (((f->tw >> (2 * p)) & 3) != TAG_EMPTY)
+            o->tags |= (uint8_t)(1u << p);
+    int top = (f->sw >> 11) & 7;
+    for (int i = 0; i < 8; i++) {
+        struct fx80 v = f->st[(top + i) & 7];
+        for (int k = 0; k < 8; k++)
+            o->st[i][k] = (uint8_t)(v.sig >> (8 * k));
+        o->st[i][8] = (uint8_t)v.se;
+        o->st[i][9] = (uint8_t)(v.se >> 8);
+    }
+}
+
+/* The comparable part of an FXSAVE image (FIP, FDP, FOP, MXCSR, XMM left out). */
+static void fxsave_get(const uint8_t *fx, struct dt_fpust *o)
+{
+    o->cw = rd16(fx);
+    o->sw = rd16(fx + 2);
+    o->tags = fx[4];
+    for (int i = 0; i < 8; i++)
+        memcpy(o->st[i], fx + 32 + 16 * i, 10);
 }
 
 static int insn_at(const uint32_t *off, int n, uint32_t o)
@@ -129,6 +196,7 @@ static void tarsier_run(const struct dt_seq *s, const uint8_t *data, struct dt_r
     c->eip = DT_CODE_BASE;
     c->eflags = s->eflags;
     c->lf.op = CC_NONE;
+    tarsier_fpu_load(&c->fpu, s->fpu);
     c->halted = 0;
     c->shutdown = 0;
     c->delivering = -1;
@@ -141,6 +209,7 @@ static void tarsier_run(const struct dt_seq *s, const uint8_t *data, struct dt_r
     res->stack_junk = 0;
     memcpy(res->regs, c->r, sizeof(res->regs));
     res->eflags = cpu_get_eflags(c);
+    tarsier_fpu_get(&c->fpu, &res->fpu);
     if (c->halted && c->eip == DT_CODE_BASE + s->tlen) {
         /* the final HLT */
     } else if (c->halted && c->eip > SYS_HANDLERS && c->eip <= SYS_HANDLERS + 4 * NVEC) {
@@ -218,6 +287,7 @@ static void native_go(const struct dt_seq *s, const uint8_t *data)
     memcpy(shm + DT_SHM_CODE, s->ncode, s->nlen);
     memcpy(shm + DT_SHM_DATA, data, DT_DATA_SIZE);
     memcpy(nctl->in_regs, s->regs, sizeof(nctl->in_regs));
+    memcpy(shm + DT_SHM_CTL + DT_CTL_FPU_IN, s->fpu, DT_FPU_IMAGE);
     nctl->in_eflags = s->eflags;
     char c = 'G';
     if (write(cmd_fd, &c, 1) != 1) {
@@ -237,6 +307,7 @@ static void native_wait(const struct dt_seq *s, struct dt_result *res)
     }
     memcpy(res->regs, nctl->out_regs, sizeof(res->regs));
     res->eflags = (uint32_t)nctl->out_eflags;
+    fxsave_get(shm + DT_SHM_CTL + DT_CTL_FX_OUT, &res->fpu);
     res->fault_vec = nctl->fault_vec;
     res->fault_insn = -1;
     res->stack_junk = 0;
@@ -389,7 +460,7 @@ static int unicorn_run(const struct dt_seq *s, const uint8_t *data, struct dt_re
 
 /* ================================================================ compare */
 
-static uint64_t explained_undef, fault_seen[128], uc_only_diffs;
+static uint64_t explained_undef, explained_cc, fault_seen[128], uc_only_diffs;
 
 struct diff {
     char text[4096];
@@ -407,8 +478,50 @@ static void dprintf_(struct diff *d, const char *fmt, ...)
 }
 
 /* Compare two results; returns the number of differing items and describes them in d. */
+static int skipped(const struct dt_seq *s, uint32_t addr)
+{
+    for (int k = 0; k < s->nskip; k++)
+        if (addr >= s->skip_addr[k] && addr < s->skip_addr[k] + s->skip_len[k])
+            return 1;
+    return 0;
+}
+
+static void print_fx80(struct diff *d, const uint8_t *v)
+{
+    dprintf_(d, "%04x:%016llx", rd16(v + 8), (unsigned long long)rd64(v));
+}
+
+/* x87/MMX state: control word, status word (C0-C3 under cm), tags, ST(0)-ST(7). */
+static int compare_fpu(const struct dt_fpust *a, const struct dt_fpust *b, uint16_t cm, const char *an,
+                       const char *bn, struct diff *d)
+{
+    int nd = 0;
+    if (a->cw != b->cw) {
+        dprintf_(d, "  fpu cw: %s %04x, %s %04x\n", an, a->cw, bn, b->cw);
+        nd++;
+    }
+    if ((a->sw ^ b->sw) & cm) {
+        dprintf_(d, "  fpu sw (mask %04x): %s %04x, %s %04x\n", cm, an, a->sw, bn, b->sw);
+        nd++;
+    }
+    if (a->tags != b->tags) {
+        dprintf_(d, "  fpu tags (non-empty): %s %02x, %s %02x\n", an, a->tags, bn, b->tags);
+        nd++;
+    }
+    for (int i = 0; i < 8; i++)
+        if (memcmp(a->st[i], b->st[i], 10)) {
+            dprintf_(d, "  st(%d): %s ", i, an);
+            print_fx80(d, a->st[i]);
+            dprintf_(d, ", %s ", bn);
+            print_fx80(d, b->st[i]);
+            dprintf_(d, "\n");
+            nd++;
+        }
+    return nd;
+}
+
 static int compare(const struct dt_seq *s, const struct dt_result *a, const struct dt_result *b,
-                   const char *an, const char *bn, struct diff *d)
+                   const char *an, const char *bn, struct diff *d, int with_fpu)
 {
     int nd = 0;
     if (a->fault_vec != b->fault_vec || a->fault_insn != b->fault_insn) {
@@ -432,11 +545,16 @@ static int compare(const struct dt_seq *s, const struct dt_result *a, const stru
                  b->eflags & m, (a->eflags ^ b->eflags) & m);
         nd++;
     }
+    if (with_fpu) {
+        if ((a->fpu.sw ^ b->fpu.sw) & FSW_CC & ~s->cmask[at])
+            explained_cc++; /* only condition codes the SDM leaves undefined differ */
+        nd += compare_fpu(&a->fpu, &b->fpu, s->cmask[at], an, bn, d);
+    }
     uint32_t j0 = a->stack_junk | b->stack_junk;
     int shown = 0;
     for (uint32_t k = 0; k < DT_DATA_SIZE; k++) {
         uint32_t addr = DT_DATA_BASE + k;
-        if (j0 && addr >= j0 && addr < j0 + 16)
+        if ((j0 && addr >= j0 && addr < j0 + 16) || skipped(s, addr))
             continue;
         if (a->mem[k] != b->mem[k]) {
             if (shown++ < 8)
@@ -459,6 +577,13 @@ static void print_seq(FILE *f, const struct dt_seq *s, int upto, int mark)
     for (int k = 0; k < 8; k++)
         fprintf(f, " %s=%08x", regname[k], s->regs[k]);
     fprintf(f, " eflags=%08x mem_seed=%016llx\n", s->eflags, (unsigned long long)s->mem_seed);
+    if (s->has_fpu) {
+        fprintf(f, "  initial x87: cw=%04x sw=%04x tw=%04x", rd16(s->fpu), rd16(s->fpu + 4), rd16(s->fpu + 8));
+        for (int i = 0; i < 8; i++)
+            fprintf(f, "%s st%d=%04x:%016llx", i % 3 == 0 ? "\n   " : "", i, rd16(s->fpu + 28 + 10 * i + 8),
+                    (unsigned long long)rd64(s->fpu + 28 + 10 * i));
+        fprintf(f, "\n");
+    }
     for (int k = 0; k < upto && k < s->n; k++) {
         uint32_t o = s->toff[k], len = s->toff[k + 1] - o;
         cs_insn *in = NULL;
@@ -512,6 +637,7 @@ struct opts {
     int quiet;
     const char *xhex, *nhex, *regs;
     uint64_t mseed;
+    int cut;
 };
 
 static int parse_hex(const char *h, uint8_t *out, int max)
@@ -554,6 +680,11 @@ static int explicit_seq(const struct opts *o, struct dt_seq *s)
     memcpy(s->ncode + s->nlen, tail, 3);
     s->nlen += 3;
     s->native_ok = 1;
+    /* x87 in the FNINIT state */
+    s->fpu[0] = 0x7F;
+    s->fpu[1] = 0x03;
+    s->fpu[8] = s->fpu[9] = 0xFF;
+    s->cmask[0] = s->cmask[1] = 0xFFFF;
     s->regs[R_ESP] = DT_DATA_BASE + 0x1800;
     s->eflags = 0x202;
     s->mem_seed = o->mseed;
@@ -562,9 +693,30 @@ static int explicit_seq(const struct opts *o, struct dt_seq *s)
         char name[16];
         unsigned long v;
         int used = 0;
+        unsigned se;
+        unsigned long long sig;
+        if (sscanf(p, "st%1[0-7]=%x:%llx%n", name, &se, &sig, &used) == 3) {
+            /* st0..st7 = SE:SIGNIFICAND (hex) of the initial FNSAVE image */
+            uint8_t *q = s->fpu + 28 + 10 * (name[0] - '0');
+            for (int k = 0; k < 8; k++)
+                q[k] = (uint8_t)(sig >> (8 * k));
+            q[8] = (uint8_t)se;
+            q[9] = (uint8_t)(se >> 8);
+            p += used;
+            if (*p == ',')
+                p++;
+            continue;
+        }
         if (sscanf(p, "%15[a-z]=%li%n", name, (long *)&v, &used) != 2)
             return -1;
         int found = 0;
+        static const char *const fpn[3] = { "cw", "sw", "tw" }; /* x87 control, status, tag word */
+        for (int k = 0; k < 3; k++)
+            if (!strcmp(name, fpn[k])) {
+                s->fpu[4 * k] = (uint8_t)v;
+                s->fpu[4 * k + 1] = (uint8_t)(v >> 8);
+                found = 1;
+            }
         for (int k = 0; k < 8; k++)
             if (!strcmp(name, regname[k])) {
                 s->regs[k] = (uint32_t)v;
@@ -583,13 +735,24 @@ static int explicit_seq(const struct opts *o, struct dt_seq *s)
     return 0;
 }
 
-static struct dt_genopt genopt = { 4, 40, 0, 0, 0 };
+static struct dt_genopt genopt = { 4, 40, 0, 0, 0, 0 };
 static int have_native, have_unicorn;
 
 /* Run sequence s on the reference(s) and tarsier; returns unexplained differences. */
+static struct dt_result rt, rn, ru;
+
+static void print_fpu(const char *who, const struct dt_result *r)
+{
+    printf("  %s: vec %d insn %d eflags=%08x x87 cw=%04x sw=%04x tags=%02x", who, r->fault_vec, r->fault_insn,
+           r->eflags, r->fpu.cw, r->fpu.sw, r->fpu.tags);
+    for (int i = 0; i < 8; i++)
+        printf("%s st%d=%04x:%016llx", i % 3 == 0 ? "\n   " : "", i, rd16(r->fpu.st[i] + 8),
+               (unsigned long long)rd64(r->fpu.st[i]));
+    printf("\n");
+}
+
 static int run_one(const struct opts *o, const struct dt_seq *s, uint8_t *data, struct diff *d, uint64_t *ic)
 {
-    static struct dt_result rt, rn, ru;
     int nd = 0;
     dt_fill_data(data, s->mem_seed);
     int use_native = have_native && s->native_ok && !o->unicorn_only;
@@ -599,19 +762,20 @@ static int run_one(const struct opts *o, const struct dt_seq *s, uint8_t *data, 
     fault_seen[rt.fault_vec >= 0 && rt.fault_vec < 127 ? rt.fault_vec : 127]++;
     if (use_native) {
         native_wait(s, &rn);
-        nd += compare(s, &rn, &rt, "host", "tarsier", d);
+        nd += compare(s, &rn, &rt, "host", "tarsier", d, 1);
     }
 #ifdef DT_HAVE_UNICORN
-    if (have_unicorn && (!use_native || o->also_unicorn)) {
+    /* Unicorn is no x87/MMX oracle: sequences with FP instructions are not run there */
+    if (have_unicorn && !s->has_fpu && (!use_native || o->also_unicorn)) {
         if (unicorn_run(s, data, &ru) == 0) {
             if (use_native && nd == 0) {
                 /* the host is the authority: Unicorn alone disagreeing is Unicorn's defect */
                 struct diff tmp;
                 tmp.len = 0;
-                if (compare(s, &ru, &rt, "unicorn", "tarsier", &tmp))
+                if (compare(s, &ru, &rt, "unicorn", "tarsier", &tmp, 0))
                     uc_only_diffs++;
             } else {
-                nd += compare(s, &ru, &rt, "unicorn", "tarsier", d);
+                nd += compare(s, &ru, &rt, "unicorn", "tarsier", d, 0);
             }
         }
     }
@@ -619,6 +783,18 @@ static int run_one(const struct opts *o, const struct dt_seq *s, uint8_t *data, 
     (void)ru;
 #endif
     return nd;
+}
+
+/* t = the first n instructions of s (n must not be a nocut point). */
+static void prefix_of(const struct dt_seq *s, int n, struct dt_seq *t)
+{
+    *t = *s;
+    t->n = n;
+    t->tlen = s->toff[n];
+    t->nlen = s->noff[n];
+    t->tcode[t->tlen++] = 0xF4;
+    memcpy(t->ncode + t->nlen, s->ncode + s->noff[s->n], s->nlen - s->noff[s->n]);
+    t->nlen += s->nlen - s->noff[s->n];
 }
 
 /* Shortest prefix of s that still differs: the culprit is its last instruction. */
@@ -633,13 +809,7 @@ static int minimize(const struct opts *o, const struct dt_seq *s, uint8_t *data,
             mid++;
         if (mid >= hi)
             break;
-        *t = *s;
-        t->n = mid;
-        t->tlen = s->toff[mid];
-        t->nlen = s->noff[mid];
-        t->tcode[t->tlen++] = 0xF4;
-        memcpy(t->ncode + t->nlen, s->ncode + s->noff[s->n], s->nlen - s->noff[s->n]);
-        t->nlen += s->nlen - s->noff[s->n];
+        prefix_of(s, mid, t);
         d.len = 0;
         if (run_one(o, t, data, &d, &ic))
             hi = mid;
@@ -664,9 +834,9 @@ static void usage(void)
 
 int main(int argc, char **argv)
 {
-    struct opts o = { 1, 200000, 0, 0, NULL, 0, 0, -1, 10, 0, NULL, NULL, NULL, 0 };
+    struct opts o = { 1, 200000, 0, 0, NULL, 0, 0, -1, 10, 0, NULL, NULL, NULL, 0, 0 };
     int opt;
-    while ((opt = getopt(argc, argv, "s:n:S:H:uUb:m:qx:X:r:M:e:")) != -1) {
+    while ((opt = getopt(argc, argv, "s:n:S:H:uUb:m:qx:X:r:M:e:E:k:")) != -1) {
         switch (opt) {
         case 's': o.seed = strtoull(optarg, NULL, 0); break;
         case 'n': o.ninsns = strtoull(optarg, NULL, 0); break;
@@ -694,6 +864,8 @@ int main(int argc, char **argv)
         case 'X': o.nhex = optarg; break;
         case 'r': o.regs = optarg; break;
         case 'M': o.mseed = strtoull(optarg, NULL, 0); break;
+        case 'E': genopt.fpu_unmasked_pct = atoi(optarg); break;
+        case 'k': o.cut = atoi(optarg); break;
         default: usage();
         }
     }
@@ -725,6 +897,14 @@ int main(int argc, char **argv)
     if (o.unicorn_only || o.also_unicorn || o.bcd_pct != 0)
         have_unicorn = unicorn_init() == 0;
 #endif
+    if (!have_mmx || o.unicorn_only) {
+        /* no MMX model yet / Unicorn is no x87 oracle */
+        genopt.exclude |= 1u << dt_class_index("mmx");
+        if (!o.quiet && !o.unicorn_only)
+            fprintf(stderr, "difftest: no pentium2 model: class mmx left out\n");
+    }
+    if (o.unicorn_only)
+        genopt.exclude |= 1u << dt_class_index("x87");
     if (!have_native && !have_unicorn) {
         fprintf(stderr, "difftest: no reference available; skipping\n");
         return 77;
@@ -737,7 +917,7 @@ int main(int argc, char **argv)
     static struct dt_seq s, t;
     static uint8_t data[DT_DATA_SIZE];
     struct diff d;
-    uint64_t gen_insns = 0, run_insns = 0, seqs = 0, faults = 0;
+    uint64_t gen_insns = 0, run_insns = 0, seqs = 0, faults = 0, x87_insns = 0, mmx_insns = 0;
     int bad = 0;
     uint64_t kind_bad[64] = { 0 };
     time_t t0 = time(NULL);
@@ -758,13 +938,27 @@ int main(int argc, char **argv)
                 s.native_ok = 0;
         } else {
             dt_generate(&s, &r, &g, capture_addr);
+            if (o.cut > 0 && o.cut < s.n) {
+                prefix_of(&s, o.cut, &t);
+                s = t;
+            }
         }
         d.len = 0;
         int nd = run_one(&o, &s, data, &d, &run_insns);
         gen_insns += (uint64_t)s.n;
+        for (int k = 0; k < s.n; k++) {
+            const char *kn = dt_kind_name(s.kind[k]);
+            if (!strncmp(kn, "mmx", 3))
+                mmx_insns++;
+            else if (!strncmp(kn, "x87", 3) && strcmp(kn, "x87 prelude"))
+                x87_insns++;
+        }
         seqs++;
         if (o.single) {
             print_seq(stdout, &s, s.n, -1);
+            print_fpu("tarsier", &rt);
+            if (s.native_ok && have_native && !o.unicorn_only)
+                print_fpu("host", &rn);
             if (nd)
                 printf("%s", d.text);
             else
@@ -790,13 +984,7 @@ int main(int argc, char **argv)
             if (culprit >= 0) {
                 d.len = 0;
                 uint64_t ic = 0;
-                t = s;
-                t.n = culprit + 1;
-                t.tlen = s.toff[t.n];
-                t.nlen = s.noff[t.n];
-                t.tcode[t.tlen++] = 0xF4;
-                memcpy(t.ncode + t.nlen, s.ncode + s.noff[s.n], s.nlen - s.noff[s.n]);
-                t.nlen += s.nlen - s.noff[s.n];
+                prefix_of(&s, culprit + 1, &t);
                 run_one(&o, &t, data, &d, &ic);
                 printf("  differences of that prefix:\n%s", d.text);
             }
@@ -807,6 +995,8 @@ int main(int argc, char **argv)
            "%d with unexplained differences (%lds)\n",
            (unsigned long long)o.seed, (unsigned long long)seqs, (unsigned long long)gen_insns,
            (unsigned long long)run_insns, bad, (long)(time(NULL) - t0));
+    printf("  generated x87 instructions: %llu, MMX instructions: %llu%s\n", (unsigned long long)x87_insns,
+           (unsigned long long)mmx_insns, have_mmx ? "" : " (no pentium2 model: mmx left out)");
     printf("  sequences ending in a fault (tarsier):");
     for (int k = 0; k < 127; k++)
         if (fault_seen[k])
@@ -819,6 +1009,8 @@ int main(int argc, char **argv)
 #endif
     printf("\n  comparisons where only SDM-undefined flags differ (explained): %llu\n",
            (unsigned long long)explained_undef);
+    printf("  comparisons where only SDM-undefined x87 condition codes differ (explained): %llu\n",
+           (unsigned long long)explained_cc);
     for (int k = 0; k < 64; k++)
         if (kind_bad[k])
             printf("  culprit class %-14s %llu\n", dt_kind_name(k), (unsigned long long)kind_bad[k]);

@@ -47,9 +47,16 @@ struct dt_ctl {
     uint32_t fault_sig;     /* 0x68 */
 };
 
+/* x87/MMX state in the control block: the initial FNSAVE image (108 bytes,
+ * 32-bit protected-mode format) and the final FXSAVE image (512 bytes). */
+#define DT_CTL_FPU_IN 0x100u
+#define DT_CTL_FX_OUT 0x200u
+#define DT_FPU_IMAGE 108
+
 /* Limits of one sequence. */
 #define DT_MAX_INSNS 96
 #define DT_MAX_CODE 4096
+#define DT_MAX_SKIP 8
 
 #define DT_FLAGS6 0x8D5u    /* CF PF AF ZF SF OF */
 
@@ -64,13 +71,27 @@ struct dt_seq {
     uint16_t kind[DT_MAX_INSNS];    /* generator class of each instruction (for reports) */
     uint8_t nocut[DT_MAX_INSNS + 1];/* 1: a branch jumps over this point (no truncation here) */
     uint8_t native_ok;              /* every instruction has a native encoding */
+    uint8_t has_fpu;                /* holds x87 or MMX instructions (not run in Unicorn) */
+    uint16_t cmask[DT_MAX_INSNS + 1]; /* x87 status-word bits with defined values before insn k */
+    uint8_t fpu[DT_FPU_IMAGE];      /* initial x87/MMX state as a 32-bit FNSAVE image */
+    int nskip;                      /* data-buffer ranges whose contents may differ (FNSTENV pointers) */
+    uint32_t skip_addr[DT_MAX_SKIP];
+    uint8_t skip_len[DT_MAX_SKIP];
     uint32_t regs[8];
     uint32_t eflags;
     uint64_t mem_seed;
 };
 
+/* x87/MMX state as compared (from an FXSAVE image or tarsier's struct fpu). */
+struct dt_fpust {
+    uint16_t cw, sw;
+    uint8_t tags;         /* bit p: physical register p not empty (FXSAVE abridged tag) */
+    uint8_t st[8][10];    /* ST(0)..ST(7), 80-bit memory format */
+};
+
 /* What one side observed. */
 struct dt_result {
+    struct dt_fpust fpu;
     int fault_vec;        /* -1: ran to the end */
     int fault_insn;       /* index of the faulting instruction, or -1 */
     uint32_t regs[8];
@@ -101,6 +122,7 @@ struct dt_genopt {
     int allow_nonnative;   /* BCD, PUSHA/POPA ... (Unicorn oracle only) */
     int only_nonnative;    /* only sequences that need the Unicorn oracle */
     uint32_t exclude;      /* generator classes not to use (bit = dt_class_index) */
+    int fpu_unmasked_pct;  /* share of sequences that may unmask x87 exceptions */
 };
 
 void dt_generate(struct dt_seq *s, struct dt_rng *r, const struct dt_genopt *o, uint64_t capture_addr);

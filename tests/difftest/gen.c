@@ -24,19 +24,14 @@
  */
 #include <string.h>
 
-#include "dt.h"
-
-enum {
-    K_CLEAN, K_PRE, K_ALU, K_TEST, K_INCDEC, K_NEGNOT, K_MUL, K_IMUL, K_DIV, K_SHIFT, K_SHXD,
-    K_BT, K_BSX, K_CMOV, K_SETCC, K_JCC, K_XADD, K_CMPXCHG, K_BSWAP, K_MOVX, K_MOV, K_XCHG,
-    K_LEA, K_MISC, K_STR, K_PUSHPOP, K_PUSHF, K_BCD, K_PUSHA, K_COUNT
-};
+#include "gen_int.h"
 
 static const char *const kind_names[K_COUNT] = {
     "clean-cmp", "prelude-mov", "alu", "test", "inc/dec", "neg/not", "mul", "imul", "div",
     "shift/rotate", "shld/shrd", "bt*", "bsf/bsr", "cmovcc", "setcc", "jcc/loop", "xadd",
     "cmpxchg", "bswap", "movzx/movsx", "mov", "xchg", "lea", "misc", "string", "push/pop",
-    "pushf/popf", "bcd", "pusha/popa",
+    "pushf/popf", "bcd", "pusha/popa", "x87 load", "x87 store", "x87 arith", "x87 compare",
+    "x87 stack", "x87 unary", "x87 control", "x87 env", "x87 prelude", "mmx", "mmx move",
 };
 
 const char *dt_kind_name(int kind)
@@ -44,44 +39,7 @@ const char *dt_kind_name(int kind)
     return kind >= 0 && kind < K_COUNT ? kind_names[kind] : "?";
 }
 
-#define CF 0x001u
-#define PF 0x004u
-#define AF 0x010u
-#define ZF 0x040u
-#define SF 0x080u
-#define OF 0x800u
-#define ALL6 DT_FLAGS6
-/* EFLAGS bits compared when not poisoned: arithmetic, bit 1, TF, IF, DF, IOPL, NT, AC, ID */
-#define CMP_BITS 0x00247FD7u
-
-#define ESP_INIT (DT_DATA_BASE + 0x1800u)
-#define ESP_RANGE 0x180
-
-struct em {
-    struct dt_seq *s;
-    struct dt_rng *r;
-    const struct dt_genopt *o;
-    uint32_t poison;
-    int esp_off;
-    int cur;            /* instruction being emitted */
-};
-
-static uint32_t rnd(struct em *e, uint32_t n) { return dt_rand(e->r, n); }
-static int chance(struct em *e, int pct) { return (int)rnd(e, 100) < pct; }
-
-static void tb(struct em *e, uint8_t b) { if (e->s->tlen < DT_MAX_CODE) e->s->tcode[e->s->tlen++] = b; }
-static void nb(struct em *e, uint8_t b) { if (e->s->nlen < DT_MAX_CODE) e->s->ncode[e->s->nlen++] = b; }
-static void bb(struct em *e, uint8_t b) { tb(e, b); nb(e, b); }
-static void t32(struct em *e, uint32_t v) { for (int k = 0; k < 4; k++) tb(e, (uint8_t)(v >> (8 * k))); }
-static void n32(struct em *e, uint32_t v) { for (int k = 0; k < 4; k++) nb(e, (uint8_t)(v >> (8 * k))); }
-static void b32(struct em *e, uint32_t v) { t32(e, v); n32(e, v); }
-static void bimm(struct em *e, uint32_t v, int size)
-{
-    for (int k = 0; k < size; k++)
-        bb(e, (uint8_t)(v >> (8 * k)));
-}
-
-static void begin(struct em *e, int kind)
+void begin(struct em *e, int kind)
 {
     struct dt_seq *s = e->s;
     int k = s->n++;
@@ -89,12 +47,13 @@ static void begin(struct em *e, int kind)
     s->toff[k] = s->tlen;
     s->noff[k] = s->nlen;
     s->fmask[k] = CMP_BITS & ~e->poison;
+    s->cmask[k] = (uint16_t)~e->cpoison;
     s->kind[k] = (uint16_t)kind;
 }
 
 /* Flag effect of the instruction just emitted: W defined, U undefined.
  * maybe: the instruction may also leave every flag unchanged (count 0). */
-static void fx(struct em *e, uint32_t w, uint32_t u, int maybe)
+void fx(struct em *e, uint32_t w, uint32_t u, int maybe)
 {
     if (maybe)
         e->poison |= u;
@@ -103,7 +62,7 @@ static void fx(struct em *e, uint32_t w, uint32_t u, int maybe)
 }
 
 /* Flags an instruction reads must hold defined values. */
-static void need(struct em *e, uint32_t r)
+void need(struct em *e, uint32_t r)
 {
     if (!(e->poison & r))
         return;
@@ -113,7 +72,7 @@ static void need(struct em *e, uint32_t r)
     e->poison = 0;
 }
 
-static uint32_t interesting(struct em *e)
+uint32_t interesting(struct em *e)
 {
     switch (rnd(e, 12)) {
     case 0: return 0;
@@ -131,7 +90,7 @@ static uint32_t interesting(struct em *e)
 }
 
 /* mov r32, imm32: identical in both modes. */
-static void pre_mov(struct em *e, int reg, uint32_t v)
+void pre_mov(struct em *e, int reg, uint32_t v)
 {
     begin(e, K_PRE);
     bb(e, (uint8_t)(0xB8 + reg));
@@ -140,16 +99,7 @@ static void pre_mov(struct em *e, int reg, uint32_t v)
 
 /* ---- ModR/M operands ---- */
 
-struct rm {
-    int mem;
-    int reg;                 /* register operand (mem == 0) */
-    int mode;                /* 0 absolute, 1 base+disp, 2 base+index*scale+disp, 3 SIB absolute */
-    int base, index, scale;  /* scale as shift 0..3 */
-    int32_t disp;
-    int dsz;                 /* displacement size 0, 1, 4 */
-};
-
-static struct rm rm_reg(int r)
+struct rm rm_reg(int r)
 {
     struct rm m;
     memset(&m, 0, sizeof(m));
@@ -158,7 +108,7 @@ static struct rm rm_reg(int r)
 }
 
 /* Register for a written 16/32-bit operand: anything but ESP. */
-static int wreg(struct em *e)
+int wreg(struct em *e)
 {
     int r = (int)rnd(e, 7);
     return r >= 4 ? r + 1 : r;
@@ -168,12 +118,30 @@ static int regsz(struct em *e, int size) { return size == 1 ? (int)rnd(e, 8) : w
 
 /* A memory operand addressing [lo, hi) of the data buffer (offsets), whose
  * base/index registers avoid the mask excl; preludes load them. */
-static struct rm rm_mem(struct em *e, uint32_t lo, uint32_t hi, unsigned excl)
+struct rm rm_mem(struct em *e, uint32_t lo, uint32_t hi, unsigned excl)
+{
+    return rm_mem_at(e, DT_DATA_BASE + lo + rnd(e, hi - lo), excl);
+}
+
+/* An absolute (disp32) operand at a. */
+struct rm rm_abs(uint32_t a)
 {
     struct rm m;
     memset(&m, 0, sizeof(m));
     m.mem = 1;
-    uint32_t a = DT_DATA_BASE + lo + rnd(e, hi - lo);
+    m.addr = a;
+    m.disp = (int32_t)a;
+    m.dsz = 4;
+    return m;
+}
+
+/* A memory operand addressing a with random addressing (preludes as above). */
+struct rm rm_mem_at(struct em *e, uint32_t a, unsigned excl)
+{
+    struct rm m;
+    memset(&m, 0, sizeof(m));
+    m.mem = 1;
+    m.addr = a;
     int pick[8], np = 0;
     for (int r = 0; r < 8; r++)
         if (r != 4 && !(excl & (1u << r)))
@@ -212,7 +180,7 @@ static struct rm rm_mem(struct em *e, uint32_t lo, uint32_t hi, unsigned excl)
 }
 
 /* Emit ModR/M (+SIB, displacement). */
-static void modrm(struct em *e, int regf, const struct rm *m)
+void modrm(struct em *e, int regf, const struct rm *m)
 {
     uint8_t rf = (uint8_t)((regf & 7) << 3);
     if (!m->mem) {
@@ -252,7 +220,7 @@ static uint8_t seg_override(struct em *e)
 }
 
 /* Prefixes of an instruction with r/m operand m and operand size. */
-static void prefixes(struct em *e, const struct rm *m, int size, int lockable)
+void prefixes(struct em *e, const struct rm *m, int size, int lockable)
 {
     if (m && m->mem) {
         if (chance(e, 8))
@@ -1003,6 +971,7 @@ static const struct {
     { g_setcc, 3, "setcc" }, { g_jcc, 4, "jcc" }, { g_xadd_cmpxchg, 4, "xadd" }, { g_bswap, 1, "bswap" },
     { g_movx, 3, "movx" }, { g_mov, 5, "mov" }, { g_xchg, 2, "xchg" }, { g_lea, 3, "lea" },
     { g_misc, 4, "misc" }, { g_str, 5, "string" }, { g_pushpop, 6, "pushpop" },
+    { g_x87, 10, "x87" }, { g_mmx, 6, "mmx" },
 };
 #define NCLASSES (int)(sizeof(classes) / sizeof(classes[0]))
 
@@ -1017,7 +986,7 @@ int dt_class_index(const char *name)
 const char *dt_class_names(void)
 {
     return "alu test incdec negnot mul imul div shift shxd bt bsx cmov setcc jcc xadd bswap movx mov "
-           "xchg lea misc string pushpop";
+           "xchg lea misc string pushpop x87 mmx";
 }
 
 void dt_generate(struct dt_seq *s, struct dt_rng *r, const struct dt_genopt *o, uint64_t capture_addr)
@@ -1036,14 +1005,22 @@ void dt_generate(struct dt_seq *s, struct dt_rng *r, const struct dt_genopt *o, 
     s->regs[4] = ESP_INIT;
     s->eflags = ((uint32_t)dt_rand64(r) & (ALL6 | 0x400u)) | 0x202u;
     s->mem_seed = dt_rand64(r);
-    int total = 0;
-    for (int k = 0; k < NCLASSES; k++)
-        if (!(o->exclude & (1u << k)))
-            total += classes[k].weight;
+    s->has_fpu = 0;
+    s->nskip = 0;
+    gen_fpu_init_state(&e);
     int target = o->min_insns + (int)rnd(&e, (uint32_t)(o->max_insns - o->min_insns + 1));
     if (target > DT_MAX_INSNS - 12)
         target = DT_MAX_INSNS - 12;
     int bcd = o->only_nonnative || (o->allow_nonnative && chance(&e, 15));
+    /* x87/MMX: not in Unicorn-only sequences; a third of the sequences are mostly FP */
+    uint32_t fpmask = 1u << dt_class_index("x87") | 1u << dt_class_index("mmx");
+    uint32_t excl = o->exclude | (bcd ? fpmask : 0);
+    int boost = chance(&e, 35) ? 8 : 1;
+    int weight[NCLASSES], total = 0;
+    for (int k = 0; k < NCLASSES; k++) {
+        weight[k] = excl & (1u << k) ? 0 : classes[k].weight * ((fpmask >> k) & 1 ? boost : 1);
+        total += weight[k];
+    }
     while (s->n < target && s->tlen < DT_MAX_CODE - 200 && s->nlen < DT_MAX_CODE - 200) {
         if (bcd && chance(&e, 30)) {
             if (chance(&e, 80))
@@ -1055,17 +1032,16 @@ void dt_generate(struct dt_seq *s, struct dt_rng *r, const struct dt_genopt *o, 
         int w = (int)rnd(&e, (uint32_t)total);
         int k = 0;
         for (;; k++) {
-            if (o->exclude & (1u << k))
-                continue;
-            if (w < classes[k].weight)
+            if (w < weight[k])
                 break;
-            w -= classes[k].weight;
+            w -= weight[k];
         }
         classes[k].fn(&e);
     }
     s->toff[s->n] = s->tlen;
     s->noff[s->n] = s->nlen;
     s->fmask[s->n] = CMP_BITS & ~e.poison;
+    s->cmask[s->n] = (uint16_t)~e.cpoison;
     tb(&e, 0xF4); /* hlt */
     nb(&e, 0x49); /* movabs r8, dt_capture; jmp r8 */
     nb(&e, 0xB8);

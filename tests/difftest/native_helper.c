@@ -36,10 +36,13 @@ void dt_fault_resume(void);
  * block is at 0x03000000, the code at 0x01000000, the scratch stack used by
  * the PUSHFD/POPFD replacements ends at 0x03110000.
  *
- * dt_enter: saves the callee-saved registers and RSP, loads EFLAGS and the
- * eight 32-bit registers of the test (ESP last) and jumps to the code.
- * dt_capture: the code ends with a jump here; stores the registers and
- * EFLAGS and returns 0 to the caller of dt_enter.
+ * dt_enter: saves the callee-saved registers and RSP, loads the x87/MMX
+ * state (FRSTOR of the image at 0x03000100), EFLAGS and the eight 32-bit
+ * registers of the test (ESP last) and jumps to the code.
+ * dt_capture: the code ends with a jump here; stores the registers, the
+ * x87/MMX state (FXSAVE to 0x03000200, which raises no pending x87
+ * exception), EFLAGS, reinitialises the FPU and returns 0 to the caller of
+ * dt_enter.
  * dt_fault_resume: the signal handler redirects a faulting test here; it
  * returns 1. */
 __asm__(
@@ -54,6 +57,7 @@ __asm__(
     "        push %r14\n"
     "        push %r15\n"
     "        movq %rsp, 0x03000050\n"
+    "        frstor 0x03000100\n"
     "        movl $0x03110000, %r15d\n"
     "        pushq 0x03000020\n"
     "        popfq\n"
@@ -80,6 +84,8 @@ __asm__(
     "        movl %ebp, 0x0300003C\n"
     "        movl %esi, 0x03000040\n"
     "        movl %edi, 0x03000044\n"
+    "        fxsave 0x03000200\n"
+    "        fninit\n"
     "        movq 0x03000050, %rsp\n"
     "        pushfq\n"
     "        popq %rax\n"
@@ -99,6 +105,7 @@ __asm__(
     "        .type dt_fault_resume, @function\n"
     "dt_fault_resume:\n"
     "        movq 0x03000050, %rsp\n"
+    "        fninit\n"
     "        cld\n"
     "        pop %r15\n"
     "        pop %r14\n"
@@ -130,6 +137,9 @@ static void on_fault(int sig, siginfo_t *si, void *ucv)
     ctl->fault_vec = (int32_t)g[REG_TRAPNO];
     ctl->fault_off = (uint32_t)((uint64_t)g[REG_RIP] - DT_CODE_BASE);
     ctl->fault_sig = (uint32_t)sig;
+    /* the x87/MMX state at the fault, as the kernel saved it (FXSAVE layout) */
+    if (uc->uc_mcontext.fpregs)
+        memcpy((uint8_t *)ctl + DT_CTL_FX_OUT, uc->uc_mcontext.fpregs, 512);
     g[REG_RIP] = (greg_t)(uintptr_t)dt_fault_resume;
 }
 
