@@ -2,6 +2,7 @@
  * main.c - the tarsier command line.  Option spellings follow QEMU where the
  * same concept exists (-bios, -m, -cpu, -debugcon, -d, -D, -no-reboot).
  */
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,6 +68,15 @@ static int need_arg(int argc, char **argv, int k)
         return 0;
     }
     return 1;
+}
+
+/* The one piece of process-wide state: which stop signal arrived (a signal
+ * handler can reach nothing else). */
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop_signal(int sig)
+{
+    stop_signal = sig;
 }
 
 int main(int argc, char **argv)
@@ -286,6 +296,15 @@ int main(int argc, char **argv)
         serial_close(&ports[1]);
         return 2;
     }
+    /* SIGINT/SIGTERM end the run at the next slice: the machine is then
+     * destroyed normally (disk images flushed, serial output drained) */
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    m->stop_signal = &stop_signal;
     int status;
     if (control) {
         int lfd = control_listen(control, err, sizeof(err));
@@ -313,6 +332,8 @@ int main(int argc, char **argv)
             status = status ? status : 1;
         }
     }
+    if (m->status == MS_SIGNAL)
+        fprintf(stderr, "tarsier: stopped by signal %d\n", (int)stop_signal);
     machine_destroy(m);
     serial_close(&ports[0]);
     serial_close(&ports[1]);

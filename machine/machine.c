@@ -622,7 +622,7 @@ struct machine *machine_create(const struct machine_config *cfg, char *err, size
      * its linear frame buffer (a fixed address until the PCI display
      * function's BAR places it) */
     if (portbus_register(&m->io, 0x3B0, 0x30, &vga_ops, &m->vga, "vga") ||
-        portbus_register(&m->io, 0x1CE, 2, &vbe_ops, &m->vga, "vbe") ||
+        portbus_register(&m->io, 0x1CE, 3, &vbe_ops, &m->vga, "vbe") ||
         (!cfg->no_rom && memmap_add_mmio(&m->mem, 0xA0000, 0x20000, &vga_mem_ops, &m->vga, "vga-window", 5)) ||
         (model->gen >= CPU_386 && !cfg->no_rom &&
          memmap_add_mmio(&m->mem, VGA_LFB_BASE, VGA_VRAM_SIZE, &vga_lfb_ops, &m->vga, "vga-lfb", 5))) {
@@ -757,6 +757,10 @@ int machine_run_until(struct machine *m, uint64_t until_ns)
         if (m->dbg.exit_requested) {
             m->status = MS_EXIT_PORT;
             return m->dbg.exit_status;
+        }
+        if (m->stop_signal && *m->stop_signal) {
+            m->status = MS_SIGNAL;
+            return 128 + *m->stop_signal;
         }
         if (m->pm.poweroff_requested) {
             m->status = MS_POWEROFF;

@@ -7,6 +7,7 @@
 #ifndef TARSIER_MACHINE_H
 #define TARSIER_MACHINE_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -64,7 +65,7 @@ struct machine_config {
         bool used, cdrom, readonly;
     } ide[4];
     bool snapshot;               /* -snapshot: writes kept in memory */
-    const char *boot_order;      /* -boot: e.g. "a", "c", "ac" (default: a then c) */
+    const char *boot_order;      /* -boot: e.g. "a", "c", "d", "acd" (default: a, c, then d) */
     const char *kernel, *initrd, *append;  /* Linux boot protocol */
     const struct uart_backend *serial[2];  /* COM1/COM2 host ends (owned by the caller,
                                               must outlive the machine); NULL: unconnected */
@@ -76,6 +77,7 @@ enum machine_status {
     MS_EXIT_PORT,     /* the guest wrote to the exit port */
     MS_POWEROFF,      /* ACPI soft off (SLP_EN with the S5 type): exit status 0 */
     MS_TIMEOUT,
+    MS_SIGNAL,        /* the host asked the emulator to stop (SIGINT/SIGTERM) */
     MS_ERROR,
 };
 
@@ -132,6 +134,10 @@ struct machine {
     uint32_t bios_size;
     bool exit_on_halt;
     uint64_t timeout_ns;
+    /* set by the frontend: a host signal number written by its SIGINT/SIGTERM
+     * handler; the run loop then stops (status 128 + signal) so that the
+     * frontend can finish cleanly (disks flushed, serial output drained) */
+    volatile sig_atomic_t *stop_signal;
     enum machine_status status;
     int exit_code;
     FILE *trace_out;
