@@ -479,7 +479,14 @@ static int reference(const struct op *op, struct fx80 a, struct fx80 b, int reg,
     case G_YL2X:
         *out = y * log2q(x);
         return a.sig == 1ull << 63 ? 2 : 1; /* x a power of two: y * n is exact in binary128 */
-    case G_YL2XP1: *out = y * (log1pq(x) / M_LN2q); return 1;
+    case G_YL2XP1:
+        /* tiny x: log2(1 + x) = x / ln 2 to 2^-16000; scaled, so that it is not
+         * a binary128 denormal before y scales it back up */
+        if (fabsq(x) < 0x1p-16000Q)
+            *out = ldexpq(y * (ldexpq(x, 1000) / M_LN2q), -1000);
+        else
+            *out = y * (log1pq(x) / M_LN2q);
+        return 1;
     default: return 0;
     }
 }
