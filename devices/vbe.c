@@ -57,7 +57,7 @@ static uint32_t vbe_read(void *opaque, uint32_t off, int size)
     struct vga *v = opaque;
     if (off == 0)
         return v->vbe_index;
-    if (off != 1 || v->vbe_index >= VBE_NREGS)
+    if (v->vbe_index >= VBE_NREGS) /* data at 1CFh and its alias 1D0h */
         return size == 2 ? 0xFFFF : 0xFF;
     uint16_t val = v->vbe[v->vbe_index];
     if (v->vbe[VBE_ENABLE] & VBE_EN_GETCAPS) {
@@ -78,7 +78,7 @@ static void vbe_write(void *opaque, uint32_t off, uint32_t val, int size)
         v->vbe_index = (uint16_t)val;
         return;
     }
-    if (off != 1 || v->vbe_index >= VBE_NREGS)
+    if (v->vbe_index >= VBE_NREGS)
         return;
     uint16_t *r = v->vbe;
     uint16_t w = (uint16_t)val;

@@ -84,7 +84,7 @@ enum { VGA_FAST_NONE, VGA_FAST_ODDEVEN, VGA_FAST_CHAIN4, VGA_FAST_PLANAR };
 extern const struct io_ops vga_ops;      /* register at 0x3B0, 0x30 ports */
 extern const struct io_ops vga_mem_ops;  /* MMIO at 0xA0000, 0x20000 bytes */
 extern const struct io_ops vga_lfb_ops;  /* MMIO: the linear frame buffer, VGA_VRAM_SIZE bytes */
-extern const struct io_ops vbe_ops;      /* register at 0x1CE, 2 ports (16-bit) */
+extern const struct io_ops vbe_ops;      /* register at 0x1CE, 3 ports (index, data, data alias) */
 extern const struct state_table vga_state;
 
 /* Allocate display memory and reset to the power-on state (80x25 text

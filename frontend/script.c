@@ -11,7 +11,7 @@
  *                                e.g. key ctrl-alt-delete, key enter, key f1
  *   sleep SECONDS                let the machine run
  *   textdump PATH                write the text screen to PATH
- *   screendump PATH.png          (needs the VGA renderer: not available yet)
+ *   screendump PATH.png          write the displayed frame (VGA/VBE) as a PNG
  *   quit [STATUS]                end the run with STATUS (default 0)
  *
  * TEXT may be quoted ("...") to hold spaces at its ends or a trailing number.
@@ -299,9 +299,15 @@ int script_exec(struct script *s, char *line)
         return 0;
     }
     if (!strcmp(cmd, "screendump")) {
-        fprintf(s->err, "tarsier: %s:%d: screendump: no graphics renderer yet (use textdump)\n", s->path, s->line);
-        s->status = 3;
-        return -1;
+        char e[512];
+        if (!*arg)
+            goto syntax;
+        if (vga_screendump(&s->m->vga, arg, e, sizeof(e))) {
+            fprintf(s->err, "tarsier: %s:%d: screendump: %s\n", s->path, s->line, e);
+            s->status = 3;
+            return -1;
+        }
+        return 0;
     }
     if (!strcmp(cmd, "quit")) {
         s->status = *arg ? atoi(arg) : 0;
