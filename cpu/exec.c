@@ -276,6 +276,16 @@ static void run_loop(struct cpu *c, uint64_t limit)
     while (c->icount < limit && !c->shutdown && !c->dbg_stop) {
         if (c->stop_block || c->intr_line || c->nmi_pending || c->inhibit_irq) {
             c->stop_block = 0;
+            if (c->inhibit_irq && (c->intr_line || c->nmi_pending) && !c->halted &&
+                !((c->eflags & F_TF) || c->dr_active || c->single || c->dbg_insn)) {
+                /* the instruction in the STI / MOV SS shadow runs alone, and the
+                 * pending interrupt is taken right after it: "sti; nop; cli"
+                 * must let an interrupt in (SeaBIOS waits for IRQs that way) */
+                c->inhibit_irq = 0;
+                block_exec_one(c);
+                c->stop_block = 1;
+                continue;
+            }
             check_interrupts(c);
         }
         if (c->halted)

@@ -182,6 +182,11 @@ void acpi_pm_init(struct acpi_pm *pm, struct vclock *clock)
     for (int r = 0x44; r <= 0x6B; r++)   /* CNTA/CNTB, GPICTL, DEVRESA-J: storage */
         f->wmask[r] = 0xFF;
     f->cfg[0x90] = 0x01;                 /* SMBBA: I/O, not assigned (no SMBus) */
+    /* DEVACTB.APMC_EN (bit 25) reads as set from reset: tarsier has no System
+     * Management Mode, and firmware that sets SMM up (SeaBIOS's
+     * piix4_apmc_smm_setup) takes this bit to mean "already done" instead of
+     * raising an SMI through port B2h and waiting forever for a handler. */
+    f->cfg[0x5B] = 0x02;
     memset(pm->regs, 0, sizeof(pm->regs));
     pm->poweroff_requested = 0;
     pm->sci_level = 0;

@@ -400,7 +400,7 @@ static const char help_text[] =
     "  x/Ni ADDR             disassemble N instructions at a linear address (16/32-bit per CS)\n"
     "  x/Nx[bhw] ADDR        linear memory in hex;  xp/Nx[bhw] ADDR  physical memory in hex\n"
     "  sendkey KEYS          press and release keys, e.g. sendkey ctrl-alt-delete\n"
-    "  screendump FILE       write the screen to FILE (the text screen, as text)\n"
+    "  screendump FILE       write the screen to FILE as PNG (FILE.txt: the text screen as text)\n"
     "  stop | cont | step    run control;  quit  end tarsier\n"
     "ADDR: 0x hex or decimal, $pc, or SEG:OFF in hex (real mode SEG*16+OFF, else selector base+OFF)\n";
 
@@ -467,12 +467,20 @@ enum monitor_action monitor_exec(struct machine *m, const char *line, monitor_ou
             mon_pr(&o, "error: usage: screendump FILE\n");
             return MON_NONE;
         }
-        FILE *f = fopen(argv[1], "w");
-        if (!f || machine_text_dump(m, f) || fclose(f)) {
-            mon_pr(&o, "error: screendump: cannot write '%s'\n", argv[1]);
-            return MON_NONE;
+        char e[256];
+        size_t n = strlen(argv[1]);
+        if (n > 4 && !strcmp(argv[1] + n - 4, ".txt")) { /* the text screen as text */
+            FILE *f = fopen(argv[1], "w");
+            if (!f || machine_text_dump(m, f) || fclose(f)) {
+                mon_pr(&o, "error: screendump: cannot write '%s'\n", argv[1]);
+                return MON_NONE;
+            }
+            mon_pr(&o, "wrote the text screen to %s\n", argv[1]);
+        } else if (vga_screendump(&m->vga, argv[1], e, sizeof(e))) {
+            mon_pr(&o, "error: screendump: %s\n", e);
+        } else {
+            mon_pr(&o, "wrote the screen to %s (PNG)\n", argv[1]);
         }
-        mon_pr(&o, "wrote the text screen to %s as text (no graphics renderer yet)\n", argv[1]);
         return MON_NONE;
     }
     if (!strcmp(cmd, "translate")) {

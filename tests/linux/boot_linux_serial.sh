@@ -7,7 +7,9 @@
 #   hdd     an IDE hard-disk image: MBR + a FAT partition with syslinux
 #           (extlinux needs a mounted file system to install; syslinux's
 #           mtools installer does not)
-# The data disk is the primary slave (-hdb) in every mode.  A script
+# The data disk is the primary slave (-hdb) in every mode.  Extra tarsier
+# options (e.g. -bios bios-256k.bin) follow MODE; APPEND=... in the
+# environment adds kernel parameters (e.g. APPEND=pci=bios).  A script
 # drives the shell through COM1: `cat /proc/cpuinfo`, `ls /sys/bus/pci/devices`
 # (the i440FX/PIIX functions must be there), mount the ext2 file system on the
 # second IDE disk and compare a file's SHA-256 with the host's, then
@@ -28,7 +30,20 @@ head -c 1048576 /dev/urandom > "$work/data/data.bin"
 sum=$(sha256sum "$work/data/data.bin" | cut -d' ' -f1)
 rm -f "$work/disk2.img"
 mke2fs -q -F -t ext2 -d "$work/data" "$work/disk2.img" 8M || { echo "FAIL: mke2fs"; exit 1; }
+# (markers are typed split, e.g. :P''CI, so the terminal's echo of a command
+# never satisfies a wait)
 cat > "$work/serial.script" <<EOS
+wait-serial "shell ready" 300
+type-serial "cat /proc/cpuinfo | head -8\n"
+wait-serial "model name" 30
+type-serial "dmesg | grep -i -E 'pci|acpi|firmware|sci|ata|sd ' ; echo DMESG-E''ND\n"
+wait-serial "DMESG-END" 60
+type-serial "echo PCI:; ls /sys/bus/pci/devices; echo :P''CI\n"
+wait-serial ":PCI" 30
+type-serial "mount -t ext2 -o ro /dev/sdb /mnt && sha256sum /mnt/data.bin; echo SUM-E''ND\n"
+wait-serial "SUM-END" 60
+type-serial "poweroff -f\n"
+EOS
 wait-serial "shell ready" 300
 type-serial "cat /proc/cpuinfo | head -8\n"
 wait-serial "model name" 30
@@ -38,7 +53,7 @@ type-serial "mount -t ext2 -o ro /dev/sdb /mnt && sha256sum /mnt/data.bin\n"
 wait-serial "$sum" 60
 type-serial "poweroff -f\n"
 EOS
-append="console=ttyS0"
+append="console=ttyS0 ${APPEND:-}"
 case $mode in
 kernel)
     boot=(-kernel "$LINUX_KERNEL" -initrd "$work/initrd-ata.gz" -append "$append") ;;
@@ -84,6 +99,14 @@ for f in 0000:00:00.0 0000:00:01.0 0000:00:01.1 0000:00:01.3; do
     grep -q "$f" "$work/serial.log" || { echo "FAIL: PCI function $f not listed"; fail=1; }
 done
 grep -q "$sum" "$work/serial.log" || { echo "FAIL: the SHA-256 of data.bin on the ext2 disk differs or was not printed"; fail=1; }
+for want in "ACPI: FACP" "ACPI: Interpreter enabled" "ACPI: PM: (supports S0 S5)" "PCI Root Bridge \[PCI0\]" \
+    "Preparing to enter system sleep state S5"; do
+    grep -q "$want" "$work/serial.log" || { echo "FAIL: no '$want' in the kernel log"; fail=1; }
+done
+if grep -i -E "ACPI (BIOS )?(Error|Warning)|Firmware Bug|can't claim|bogus" "$work/serial.log"; then
+    echo "FAIL: the kernel complains about the firmware (lines above)"
+    fail=1
+fi
 [ $rc = 0 ] || { echo "FAIL: tarsier exit status $rc (poweroff -f must end it with 0)"; fail=1; }
 [ $fail = 0 ] && echo "ok: Debian Linux ($mode boot $*) on the serial console: cpuinfo, PCI, ext2 checksum, poweroff ($((end - start)) s wall)"
 exit $fail

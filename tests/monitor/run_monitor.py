@@ -208,7 +208,12 @@ check("sent 3 keys" in t and "kq=[1411e071e0f071f011f014" in t2,
       "sendkey ctrl-alt-delete queues make and break codes", t + t2)
 shot = os.path.join(WORK, "screen.txt")
 t = c.cmd("screendump " + shot)
-check(os.path.exists(shot) and "as text" in t, "screendump writes the text screen", t)
+check(os.path.exists(shot) and "text screen" in t, "screendump FILE.txt writes the text screen", t)
+png = os.path.join(WORK, "screen.png")
+t = c.cmd("screendump " + png)
+with open(png, "rb") if os.path.exists(png) else open(os.devnull, "rb") as f:
+    sig = f.read(8)
+check(sig == b"\x89PNG\r\n\x1a\n" and "PNG" in t, "screendump FILE.png writes a PNG", t)
 finish(p, c)
 
 print("%d failure(s)" % failures)
