@@ -137,6 +137,21 @@ void bios_pci_init(struct bios *b)
     portbus_out(b->io, 0x4D1, portbus_in(b->io, 0x4D1, 1) | 0x0E, 1);
 }
 
+uint32_t bios_pci_lfb(struct bios *b)
+{
+    if ((cfg_read(b, 0, 0, 2) & 0xFFFF) == 0xFFFF)
+        return 0;
+    for (unsigned devfn = 0; devfn < 256; devfn++) {
+        if (!func_present(b, devfn) || (cfg_read(b, (uint8_t)devfn, 0x08, 4) >> 16) != 0x0300)
+            continue;
+        uint32_t bar = cfg_read(b, (uint8_t)devfn, 0x10, 4);
+        if ((bar & 1) || !(cfg_read(b, (uint8_t)devfn, 0x04, 2) & 0x02))
+            return 0;
+        return bar & 0xFFFFFFF0u;
+    }
+    return 0;
+}
+
 /* ---- the PCI BIOS functions (shared by INT 1Ah and the 32-bit entry) ---- */
 
 static int find(struct bios *b, int by_class, uint32_t key, unsigned index, uint16_t *bdf)

@@ -20,6 +20,10 @@
 void bios_pci_rom(struct bios *b);
 /* POST: enumerate bus 0, assign BARs, route PIRQs, enable the PM block. */
 void bios_pci_init(struct bios *b);
+/* The linear frame buffer address of the display function (class 0300h,
+ * BAR0) as POST or the OS placed it; 0 when there is none or its memory
+ * decode is off. */
+uint32_t bios_pci_lfb(struct bios *b);
 /* INT 1Ah AH=B1h from real or v86 mode (CF in the IRET image). */
 void bios_pcibios_int1a(struct bios *b, struct cpu *c);
 /* The 32-bit entries: return nonzero for CF=1. */

@@ -2,7 +2,8 @@
  * vbe_bios.c - VESA BIOS Extension 2.0 (VESA VBE Core Functions 2.0) of the
  * built-in BIOS over the Bochs VBE dispi registers (ports 1CEh/1CFh):
  * 4F00h controller information with the mode list, 4F01h mode information
- * (window A at A000h, 64 KiB granules, the linear frame buffer address),
+ * (window A at A000h, 64 KiB granules, the linear frame buffer address:
+ * BAR0 of the PCI display function, where POST or the OS put it),
  * 4F02h set mode (bit 14: linear frame buffer, bit 15: keep memory),
  * 4F03h current mode, 4F05h window control, 4F06h scan line length, 4F07h
  * display start, 4F08h DAC width, 4F09h palette data.  Standard VGA modes
@@ -15,8 +16,8 @@
 #include <string.h>
 
 #include "bios/int10.h"
+#include "bios/pcibios.h"
 
-#define LFB_BASE 0xE0000000u  /* devices/vga.h VGA_LFB_BASE (fixed until the PCI BAR places it) */
 #define VRAM_64K 256u         /* 16 MiB */
 
 enum { DISPI_ID, DISPI_XRES, DISPI_YRES, DISPI_BPP, DISPI_ENABLE, DISPI_BANK, DISPI_VIRT_W, DISPI_VIRT_H,
@@ -119,7 +120,9 @@ static void mode_info(struct bios *b, struct cpu *c)
     unsigned bpx = bytes_pp(m->bpp), pitch = m->w * bpx;
     for (unsigned i = 0; i < 256; i++)
         bios_wr8(b, d + i, 0);
-    bios_wr16(b, d + 0x00, 0x009B); /* supported, colour, graphics, linear frame buffer */
+    uint32_t lfb = bios_pci_lfb(b);
+    /* supported, colour, graphics, and a linear frame buffer while the BAR decodes */
+    bios_wr16(b, d + 0x00, lfb ? 0x009B : 0x001B);
     bios_wr8(b, d + 0x02, 0x07);    /* window A: exists, readable, writable */
     bios_wr16(b, d + 0x04, 64);
     bios_wr16(b, d + 0x06, 64);
@@ -143,7 +146,7 @@ static void mode_info(struct bios *b, struct cpu *c)
         for (unsigned i = 0; i < 8; i++)
             bios_wr8(b, d + 0x1F + i, mk[i]);
     }
-    bios_wr32(b, d + 0x28, LFB_BASE);
+    bios_wr32(b, d + 0x28, lfb);
     set16(c, R_EAX, 0x004F);
 }
 

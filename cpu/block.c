@@ -233,22 +233,57 @@ static struct block *lookup(struct cpu *c)
     return build(c, lin, phys);
 }
 
-static void exec_block(struct cpu *c, struct block *b, uint64_t limit)
+/* With tracing on: the reference loop, one instruction at a time. */
+static void exec_block_traced(struct cpu *c, struct block *b, uint64_t limit)
 {
-    struct block_cache *bc = c->bc;
-    bc->cur_page = b->phys >> PAGE_SHIFT;
     uint32_t ipmask = c->code32 ? 0xFFFFFFFFu : 0xFFFFu;
     for (unsigned k = 0; k < b->n; k++) {
         const struct insn *i = &b->insns[k];
         c->eip_start = c->eip;
         c->esp_start = c->r[R_ESP];
         c->eip = (c->eip + i->len) & ipmask;
-        if (c->trace)
-            trace_insn(c, NULL, i->len);
+        trace_insn(c, NULL, i->len);
         i->sem(c, i);
         c->icount++;
         if (c->stop_block || c->icount >= limit)
             break;
+    }
+}
+
+/*
+ * Run the instructions of a block.  The instruction count and EIP are kept in
+ * locals and stored after each instruction (plain stores: no read-modify-write
+ * chain through memory).  The instruction limit is applied once, up front.
+ * Inside a block only its last instruction transfers control; anything else
+ * that moves EIP (an interrupt delivered by an instruction, a REP yield) sets
+ * stop_block or is caught by the EIP compare, so the loop stops there.
+ */
+static void exec_block(struct cpu *c, struct block *b, uint64_t limit)
+{
+    struct block_cache *bc = c->bc;
+    bc->cur_page = b->phys >> PAGE_SHIFT;
+    if (__builtin_expect(c->trace != NULL, 0)) {
+        exec_block_traced(c, b, limit);
+        bc->cur_page = ~0u;
+        return;
+    }
+    uint64_t ic = c->icount;
+    unsigned n = b->n;
+    if (ic + n > limit)
+        n = (unsigned)(limit - ic); /* callers guarantee ic < limit */
+    uint32_t ipmask = c->code32 ? 0xFFFFFFFFu : 0xFFFFu;
+    uint32_t eip = c->eip;
+    const struct insn *i = b->insns, *end = i + n;
+    for (; i < end; i++) {
+        uint32_t next = (eip + i->len) & ipmask;
+        c->eip_start = eip;
+        c->esp_start = c->r[R_ESP];
+        c->eip = next;
+        i->sem(c, i);
+        c->icount = ++ic;
+        if (__builtin_expect(c->stop_block, 0) || c->eip != next)
+            break;
+        eip = next;
     }
     bc->cur_page = ~0u;
 }

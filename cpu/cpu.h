@@ -146,11 +146,14 @@ struct lazy_flags {
 #define TLB_READ 1u
 #define TLB_WRITE 2u
 struct tlb_entry {
+    uint32_t rtag;      /* ~(linear page) when reads may use host directly, else 0 */
+    uint32_t wtag;      /* ~(linear page) when writes may use host (RAM, writable, dirty), else 0 */
+    uint8_t *host;      /* host pointer to the page for RAM (not code pages for writes) */
+    const uint64_t *code; /* the page's decoded-code line bits (memmap.code_lines) when RAM */
     uint32_t lin_page;  /* linear address >> 12, valid if perm != 0 */
     uint32_t phys_page; /* physical address & ~0xFFF */
     uint8_t perm;       /* TLB_READ | TLB_WRITE allowed without a fault */
     uint8_t global;
-    uint8_t *host;      /* host pointer to the page for RAM (not code pages for writes) */
 };
 
 /* Debug-register state for quick checks. */

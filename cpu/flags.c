@@ -91,40 +91,6 @@ void cpu_set_eflags(struct cpu *c, uint32_t value, uint32_t mask)
     c->eflags = (c->eflags & ~mask) | (value & mask) | c->model->eflags_fixed1;
 }
 
-uint32_t alu_op(struct cpu *c, int op, uint32_t a, uint32_t b, int size)
-{
-    uint32_t m = size_mask(size), r;
-    struct lazy_flags *l = &c->lf;
-    switch (op) {
-    case ALU_ADD: r = a + b; l->op = CC_ADD; break;
-    case ALU_ADC: {
-        int cin = cpu_cf(c);
-        r = a + b + (uint32_t)cin;
-        l->carry_in = (uint8_t)cin;
-        l->op = cin ? CC_ADC : CC_ADD;
-        break;
-    }
-    case ALU_SBB: {
-        int cin = cpu_cf(c);
-        r = a - b - (uint32_t)cin;
-        l->carry_in = (uint8_t)cin;
-        l->op = cin ? CC_SBB : CC_SUB;
-        break;
-    }
-    case ALU_SUB:
-    case ALU_CMP: r = a - b; l->op = CC_SUB; break;
-    case ALU_AND: r = a & b; l->op = CC_LOGIC; break;
-    case ALU_OR: r = a | b; l->op = CC_LOGIC; break;
-    default: r = a ^ b; l->op = CC_LOGIC; break;
-    }
-    r &= m;
-    l->a = a & m;
-    l->b = b & m;
-    l->res = r;
-    l->size = (uint8_t)size;
-    return r;
-}
-
 void flags_set_logic(struct cpu *c, uint32_t res, int size)
 {
     c->lf.op = CC_LOGIC;
@@ -153,54 +119,11 @@ void flags_set_szp(struct cpu *c, uint32_t res, int size)
         c->eflags |= F_PF;
 }
 
-/* Single flags straight from the lazy record, for the conditions that branch
- * most (after CMP, SUB, TEST, logic, INC and DEC). */
-static inline int lazy_zf(const struct lazy_flags *l)
+/* Any condition from the materialized arithmetic flags (sem_cond's slow path). */
+int sem_cond_slow(struct cpu *c, int cc)
 {
-    return (l->res & size_mask(l->size)) == 0;
-}
-
-static inline int lazy_sf(const struct lazy_flags *l)
-{
-    return (l->res & sign_bit(l->size)) != 0;
-}
-
-int sem_cond(struct cpu *c, int cc)
-{
-    const struct lazy_flags *l = &c->lf;
-    int r;
-    if (l->op == CC_LOGIC) {
-        /* CF = OF = 0 */
-        switch (cc >> 1) {
-        case 0: r = 0; break;
-        case 1: r = 0; break;
-        case 2: r = lazy_zf(l); break;
-        case 3: r = lazy_zf(l); break;
-        case 4: r = lazy_sf(l); break;
-        case 5: r = parity8(l->res); break;
-        case 6: r = lazy_sf(l); break;
-        default: r = lazy_zf(l) || lazy_sf(l); break;
-        }
-        return r ^ (cc & 1);
-    }
-    if (l->op == CC_SUB) {
-        uint32_t m = size_mask(l->size), a = l->a & m, b = l->b & m;
-        switch (cc >> 1) {
-        case 1: r = a < b; break;
-        case 2: r = a == b; break;
-        case 3: r = a <= b; break;
-        case 6: r = sext(a, l->size) < sext(b, l->size); break;
-        case 7: r = sext(a, l->size) <= sext(b, l->size); break;
-        default: goto slow;
-        }
-        return r ^ (cc & 1);
-    }
-    if ((l->op == CC_INC || l->op == CC_DEC || l->op == CC_ADD) && ((cc >> 1) == 2 || (cc >> 1) == 4)) {
-        r = (cc >> 1) == 2 ? lazy_zf(l) : lazy_sf(l);
-        return r ^ (cc & 1);
-    }
-slow:;
     uint32_t f = cpu_compute_flags(c);
+    int r;
     switch (cc >> 1) {
     case 0: r = !!(f & F_OF); break;
     case 1: r = !!(f & F_CF); break;

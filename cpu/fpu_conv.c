@@ -257,9 +257,15 @@ struct fx80 fx_rem(struct fpstat *s, struct fx80 a, struct fx80 b, int ieee, uin
     if (ka == FXC_ZERO)
         return a;
     if (kb == FXC_INF) {
-        if (!fx_exp(a) && (a.sig >> 63))
-            a.se |= 1; /* a pseudo-denormal comes back as the normal it denotes */
-        return a;
+        /* the result is a itself; a pseudo-denormal comes back as the normal
+         * it denotes, and a denormal is tiny (with UE unmasked: UE and the
+         * biased exponent, as on the host) */
+        if (ka != FXC_DENORMAL)
+            return a;
+        int32_t e;
+        uint64_t m;
+        fx_unpack(a, &e, &m);
+        return fx_round_pack(s, fx_sign(a), e, m, 0, 64);
     }
     int sa = fx_sign(a);
     int32_t ea, eb;

@@ -58,13 +58,21 @@ void fpu_update_es(struct fpu *f)
 }
 
 /* Merge the flags of an operation; returns 1 when the result may be written
- * (no unmasked invalid, denormal or zero-divide). */
+ * (no unmasked invalid, denormal or zero-divide).  An unmasked pre-computation
+ * exception (IE, DE, ZE: SDM Vol. 1 4.9.2) stops the instruction before the
+ * computation: only those flags are reported, none of the post-computation
+ * ones (OE, UE, PE) the operation would have raised, and C1 is cleared
+ * (measured on the host). */
 int fpu_commit_flags(struct cpu *c, const struct fpstat *s)
 {
     struct fpu *f = &c->fpu;
-    f->sw = (uint16_t)((f->sw & ~FSW_C1) | s->ex | (s->c1 ? FSW_C1 : 0));
+    int stop = (s->ex & ~f->cw & (FSW_IE | FSW_DE | FSW_ZE)) != 0;
+    if (stop)
+        f->sw = (uint16_t)((f->sw & ~FSW_C1) | (s->ex & (FSW_IE | FSW_DE | FSW_ZE)));
+    else
+        f->sw = (uint16_t)((f->sw & ~FSW_C1) | s->ex | (s->c1 ? FSW_C1 : 0));
     fpu_update_es(f);
-    return !(s->ex & ~f->cw & (FSW_IE | FSW_DE | FSW_ZE));
+    return !stop;
 }
 
 /* Stack fault: IE|SF with C1 = overflow.  Returns 1 if masked (the caller
@@ -107,6 +115,9 @@ void fpu_wait(struct cpu *c)
 
 /* ---- memory ---- */
 
+/* A store is probed before any byte is written: the segment, then every
+ * page it touches (at most two: size <= 512), each at its first byte, so a
+ * #PF reports CR2 = the first byte of the page that is missing. */
 void fpu_probe_write(struct cpu *c, const struct insn *i, uint32_t off, int size)
 {
     if (c->model->gen == CPU_8086)
@@ -114,7 +125,8 @@ void fpu_probe_write(struct cpu *c, const struct insn *i, uint32_t off, int size
     uint32_t lin = cpu_seg_check(c, i->seg, off, size, 1);
     if (c->cr0 & CR0_PG) {
         cpu_translate(c, lin, 1, c->cpl == 3);
-        cpu_translate(c, lin + (uint32_t)size - 1, 1, c->cpl == 3);
+        if ((lin & 0xFFFu) + (uint32_t)size > 0x1000u)
+            cpu_translate(c, (lin | 0xFFFu) + 1, 1, c->cpl == 3);
     }
 }
 
@@ -189,8 +201,9 @@ static void set_cc(struct fpu *f, int rel)
 static void do_compare(struct cpu *c, struct fx80 src, int src_empty, int quiet, int npop)
 {
     struct fpu *f = &c->fpu;
-    /* an unmasked invalid operation still sets "unordered" (and pops
-     * nothing; measured on the host) */
+    /* the condition codes are set even when an unmasked exception stops
+     * the instruction: "unordered" for an invalid operand, the relation for
+     * a denormal one; nothing is popped (measured on the host) */
     if (fpu_empty(f, 0) || src_empty) {
         int masked = fpu_stack_fault(c, 0);
         set_cc(f, 2);
@@ -199,12 +212,9 @@ static void do_compare(struct cpu *c, struct fx80 src, int src_empty, int quiet,
     } else {
         struct fpstat s = { f->cw, 0, 0, 0, 0 };
         int rel = fx_compare(&s, st_get(f, 0), src, quiet);
-        if (!fpu_commit_flags(c, &s)) {
-            if (s.ex & FSW_IE)
-                set_cc(f, 2);
+        set_cc(f, s.ex & FSW_IE ? 2 : rel);
+        if (!fpu_commit_flags(c, &s))
             return;
-        }
-        set_cc(f, rel);
     }
     while (npop--)
         pop(f);
@@ -213,21 +223,26 @@ static void do_compare(struct cpu *c, struct fx80 src, int src_empty, int quiet,
 static void do_comi(struct cpu *c, int i, int quiet, int dopop)
 {
     struct fpu *f = &c->fpu;
-    int rel = 2;
+    int rel = 2, ok;
+    /* EFLAGS are written even when an unmasked exception stops the
+     * instruction (nothing is popped then): "unordered" for a stack fault or
+     * an invalid operand, the relation for a denormal one.  Measured on the
+     * host; the SDM's footnote says an unmasked #IA leaves them unchanged
+     * (docs/x87.md, "Unmasked exceptions"). */
     if (fpu_empty(f, 0) || fpu_empty(f, i)) {
-        if (!fpu_stack_fault(c, 0))
-            return;
+        ok = fpu_stack_fault(c, 0);
     } else {
         struct fpstat s = { f->cw, 0, 0, 0, 0 };
         rel = fx_compare(&s, st_get(f, 0), st_get(f, i), quiet);
-        if (!fpu_commit_flags(c, &s))
-            return;
+        if (s.ex & FSW_IE)
+            rel = 2;
+        ok = fpu_commit_flags(c, &s);
     }
     flags_materialize(c);
     uint32_t fl = c->eflags & ~(F_ZF | F_PF | F_CF | F_OF | F_SF | F_AF);
     fl |= rel == 2 ? F_ZF | F_PF | F_CF : rel < 0 ? F_CF : rel == 0 ? F_ZF : 0;
     c->eflags = fl;
-    if (dopop)
+    if (ok && dopop)
         pop(f);
 }
 
@@ -275,12 +290,9 @@ static void arith_mem(struct cpu *c, int op, struct fx80 src, struct fpstat *s)
             return;
         }
         int rel = fx_compare(s, st_get(f, 0), src, 0);
-        if (!fpu_commit_flags(c, s)) {
-            if (s->ex & FSW_IE)
-                set_cc(f, 2); /* unmasked invalid: still "unordered" (host) */
+        set_cc(f, s->ex & FSW_IE ? 2 : rel);
+        if (!fpu_commit_flags(c, s))
             return;
-        }
-        set_cc(f, rel);
         if (op == 3)
             pop(f);
         return;
@@ -309,8 +321,11 @@ static void load_push(struct cpu *c, struct fx80 v, struct fpstat *s)
         return;
     }
     if (s) {
+        /* FLD m32/m64: an unmasked invalid operand (SNaN) stops the load;
+         * an unmasked denormal is flagged but the value is still pushed
+         * (SDM Vol. 2 FLD, note; measured on the host) */
         s->c1 = 0;
-        if (!fpu_commit_flags(c, s))
+        if (!fpu_commit_flags(c, s) && !(s->ex & FSW_DE))
             return;
     } else {
         f->sw &= (uint16_t)~FSW_C1;
@@ -432,18 +447,21 @@ static void fcmov(struct cpu *c, int cc, int i)
 
 static void ud(struct cpu *c) { cpu_raise(c, EX_UD, 0); }
 
+/* DB E0-E4: FNENI FNDISI FNCLEX FNINIT FNSETPM, the non-waiting control
+ * forms (the 8087/287 ones are no-ops here; none of them raises #MF for a
+ * pending exception on the host) */
 static int is_control(int op, const struct insn *i)
 {
     if (i->mod != 3)
         return op == 1 ? i->reg >= 4 : op == 5 ? (i->reg == 4 || i->reg == 6 || i->reg == 7) : 0;
-    return (op == 3 && (i->modrm == 0xE2 || i->modrm == 0xE3)) || (op == 7 && i->modrm == 0xE0);
+    return (op == 3 && i->modrm >= 0xE0 && i->modrm <= 0xE4) || (op == 7 && i->modrm == 0xE0);
 }
 
 static int no_wait(int op, const struct insn *i)
 {
     if (i->mod != 3)
         return (op == 1 && (i->reg == 6 || i->reg == 7)) || (op == 5 && (i->reg == 6 || i->reg == 7));
-    return (op == 3 && (i->modrm == 0xE2 || i->modrm == 0xE3)) || (op == 7 && i->modrm == 0xE0);
+    return (op == 3 && i->modrm >= 0xE0 && i->modrm <= 0xE4) || (op == 7 && i->modrm == 0xE0);
 }
 
 static void exec_mem(struct cpu *c, const struct insn *i, int op)

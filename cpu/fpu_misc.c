@@ -93,11 +93,15 @@ static void binary_keep(struct cpu *c, int k)
     struct fpu *f = &c->fpu;
     struct fx80 r;
     uint16_t cc = 0;
+    /* FPREM/FPREM1 stopped by a stack fault or an invalid or denormal
+     * operand, masked or not, clear C2 (and C1) and keep C0 C3 (measured on
+     * the host) */
     if (fpu_empty(f, 0) || fpu_empty(f, 1)) {
-        if (!fpu_stack_fault(c, 0))
-            return;
+        int masked = fpu_stack_fault(c, 0);
         if (k != 0xD)
-            set_c2(f, 0); /* FPREM: C2 (and C1) cleared, C0 C3 kept (measured on the host) */
+            set_c2(f, 0);
+        if (!masked)
+            return;
         r = fx_indefinite();
     } else {
         struct fpstat s = { f->cw, 0, 0, 0, 0 };
@@ -105,8 +109,11 @@ static void binary_keep(struct cpu *c, int k)
             r = fx_scale(&s, st(f, 0), st(f, 1));
         else
             r = fx_rem(&s, st(f, 0), st(f, 1), k == 0x5, &cc);
-        if (!fpu_commit_flags(c, &s))
+        if (!fpu_commit_flags(c, &s)) {
+            if (k != 0xD)
+                set_c2(f, 0);
             return;
+        }
         /* a NaN result (NaN or invalid operands) leaves C0 and C3 alone and
          * clears C1 and C2 (measured on the host) */
         if (k != 0xD)

@@ -78,6 +78,7 @@ int fx_round_core(struct fpstat *s, int sign, int32_t exp, uint64_t sig, uint64_
                   int32_t emin, int32_t emax, int32_t adj, uint64_t *osig, int32_t *oexp)
 {
     int rc = (s->cw >> FCW_RC_SHIFT) & 3;
+    uint16_t ex0 = s->ex;
     s->c1 = 0;
     if (!sig && !ext) {
         *osig = 0;
@@ -113,6 +114,15 @@ int fx_round_core(struct fpstat *s, int sign, int32_t exp, uint64_t sig, uint64_
                 return RK_NOSTORE;
             exp += adj;
             tiny = 0;
+            if (exp < emin) {
+                /* massive underflow (only FSCALE reaches it): still tiny
+                 * after the bias, a signed zero is stored (SDM Vol. 1 8.5.5;
+                 * the host reports PE too) */
+                s->ex |= FSW_PE;
+                *osig = 0;
+                *oexp = emin;
+                return RK_FINITE;
+            }
         } else {
             fx_shr128_jam(&sig, &ext, emin - exp);
             exp = emin;
@@ -150,9 +160,23 @@ int fx_round_core(struct fpstat *s, int sign, int32_t exp, uint64_t sig, uint64_
     if (exp > emax) {
         if (!(s->cw & FSW_OE)) {
             s->ex |= FSW_OE;
-            if (s->mem || !adj)
+            if (s->mem || !adj) {
+                /* a memory destination is left alone: OE only, no PE, C1
+                 * clear (SDM Vol. 1 8.5.4; measured on the host) */
+                s->ex = ex0 | FSW_OE;
+                s->c1 = 0;
                 return RK_NOSTORE;
+            }
             exp -= adj;
+            if (exp > emax) {
+                /* massive overflow (FSCALE): a signed infinity whatever RC,
+                 * PE and C1 set (SDM Vol. 1 8.5.4; measured on the host) */
+                s->ex |= FSW_PE;
+                s->c1 = 1;
+                *osig = 1ull << 63;
+                *oexp = emax + 1;
+                return RK_INF;
+            }
         } else {
             s->ex |= FSW_OE | FSW_PE;
             if (rc == RC_NEAREST || (rc == RC_UP && !sign) || (rc == RC_DOWN && sign)) {

@@ -236,59 +236,8 @@ uint32_t cpu_pop32(struct cpu *c)
 
 /* ---- ModR/M operands ---- */
 
-uint32_t sem_ea(struct cpu *c, const struct insn *i)
+uint32_t sem_rmw_read_slow(struct cpu *c, int sreg, uint32_t off, int size)
 {
-    uint32_t a = i->disp;
-    if (i->base != REG_NONE)
-        a += c->r[i->base];
-    if (i->index != REG_NONE)
-        a += c->r[i->index] << i->scale;
-    return i->a32 ? a : (a & 0xFFFF);
-}
-
-uint32_t sem_reg_read(struct cpu *c, int reg, int size)
-{
-    if (size == 1)
-        return reg < 4 ? (c->r[reg] & 0xFF) : ((c->r[reg - 4] >> 8) & 0xFF);
-    if (size == 2)
-        return c->r[reg] & 0xFFFF;
-    return c->r[reg];
-}
-
-void sem_reg_write(struct cpu *c, int reg, int size, uint32_t v)
-{
-    if (size == 1) {
-        if (reg < 4)
-            c->r[reg] = (c->r[reg] & ~0xFFu) | (v & 0xFF);
-        else
-            c->r[reg - 4] = (c->r[reg - 4] & ~0xFF00u) | ((v & 0xFF) << 8);
-    } else if (size == 2) {
-        c->r[reg] = (c->r[reg] & 0xFFFF0000u) | (v & 0xFFFF);
-    } else {
-        c->r[reg] = v;
-    }
-}
-
-uint32_t sem_rm_read(struct cpu *c, const struct insn *i, int size)
-{
-    if (i->mod == 3)
-        return sem_reg_read(c, i->rm, size);
-    return sem_mem_read(c, i->seg, sem_ea(c, i), size);
-}
-
-void sem_rm_write(struct cpu *c, const struct insn *i, int size, uint32_t v)
-{
-    if (i->mod == 3)
-        sem_reg_write(c, i->rm, size, v);
-    else
-        sem_mem_write(c, i->seg, sem_ea(c, i), size, v);
-}
-
-uint32_t sem_rm_read_for_write(struct cpu *c, const struct insn *i, int size)
-{
-    if (i->mod == 3)
-        return sem_reg_read(c, i->rm, size);
-    uint32_t off = sem_ea(c, i);
-    probe_write(c, i->seg, off, size);
-    return sem_mem_read(c, i->seg, off, size);
+    probe_write(c, sreg, off, size);
+    return sem_mem_read(c, sreg, off, size);
 }

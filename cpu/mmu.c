@@ -147,10 +147,19 @@ static void tlb_fill(struct cpu *c, uint32_t lin, uint32_t phys, uint8_t perm, i
     e->perm = perm;
     e->global = (uint8_t)global;
     e->host = memmap_ram_page(c->mem, phys & ~0xFFFu);
-    if (!e->host && !(perm & TLB_WRITE)) {
+    e->code = NULL;
+    e->rtag = e->wtag = 0;
+    if (e->host) {
+        /* RAM: the inline paths need the code-line bits of the page for stores */
+        e->code = &c->mem->code_lines[(size_t)((e->host - c->mem->ram) >> PAGE_SHIFT) * CODE_WORDS_PER_PAGE];
+        if (perm & TLB_WRITE)
+            e->wtag = ~(lin >> 12);
+    } else if (!(perm & TLB_WRITE)) {
         const uint8_t *ro = memmap_read_page(c->mem, phys & ~0xFFFu);
         e->host = (uint8_t *)(uintptr_t)ro; /* read-only use: write path requires TLB_WRITE */
     }
+    if (e->host && (perm & TLB_READ))
+        e->rtag = ~(lin >> 12);
 }
 
 uint32_t cpu_translate(struct cpu *c, uint32_t lin, int acc, int user)
@@ -170,6 +179,8 @@ uint32_t cpu_translate(struct cpu *c, uint32_t lin, int acc, int user)
             e->perm = TLB_READ | TLB_WRITE;
             e->global = 0;
             e->host = NULL;
+            e->code = NULL;
+            e->rtag = e->wtag = 0;
             return phys;
         }
         tlb_fill(c, lin, phys, perm, 0, user);

@@ -56,7 +56,7 @@ void sem_test(struct cpu *c, const struct insn *i)
 void sem_incdec(struct cpu *c, const struct insn *i)
 {
     int size = i->osz;
-    int cf = cpu_cf(c);
+    int cf = sem_cf(c);
     uint32_t a = i->row->form == FM_Z ? sem_reg_read(c, i->opc & 7, size) : sem_rm_read_for_write(c, i, size);
     uint32_t r = (i->sub ? a - 1 : a + 1) & size_mask(size);
     c->lf.op = i->sub ? CC_DEC : CC_INC;
@@ -223,7 +223,7 @@ static uint32_t do_shift(struct cpu *c, int op, uint32_t a, unsigned count, int 
     if (count == 0)
         return a;
     uint32_t r = a;
-    int cf = cpu_cf(c), of;
+    int cf = 0, of;
     switch (op) {
     case SH_ROL: {
         unsigned n = count % (unsigned)bits;
@@ -241,6 +241,7 @@ static uint32_t do_shift(struct cpu *c, int op, uint32_t a, unsigned count, int 
     }
     case SH_RCL: {
         unsigned n = count % (unsigned)(bits + 1);
+        cf = sem_cf(c);
         for (unsigned k = 0; k < n; k++) {
             int out = !!(r & sb);
             r = ((r << 1) | (uint32_t)cf) & m;
@@ -251,6 +252,7 @@ static uint32_t do_shift(struct cpu *c, int op, uint32_t a, unsigned count, int 
     }
     case SH_RCR: {
         unsigned n = count % (unsigned)(bits + 1);
+        cf = sem_cf(c);
         for (unsigned k = 0; k < n; k++) {
             of = !!(r & sb) ^ cf;
             int out = r & 1;
@@ -498,7 +500,7 @@ void sem_aad(struct cpu *c, const struct insn *i)
 
 void sem_salc(struct cpu *c, const struct insn *i)
 {
-    sem_reg_write(c, R_EAX, 1, cpu_cf(c) ? 0xFF : 0);
+    sem_reg_write(c, R_EAX, 1, sem_cf(c) ? 0xFF : 0);
 }
 
 /* ---- moves and conversions ---- */

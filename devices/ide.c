@@ -331,8 +331,9 @@ static int data_out_phase(const struct ide_drive *d)
 static uint32_t data_in(struct ide_channel *ch)
 {
     struct ide_drive *d = cur(ch);
-    if (!(d->status & IDE_DRQ) || d->dma || data_out_phase(d) || d->pos + 2 > d->end || busy(ch, d))
+    if (!(d->status & IDE_DRQ) || d->dma || data_out_phase(d) || d->pos >= d->end || busy(ch, d))
         return 0xFFFF;
+    /* an odd byte count ends with a padded word (end < IDE_BUF_SIZE then, so pos + 1 is inside) */
     uint32_t v = d->buf[d->pos] | (uint32_t)d->buf[d->pos + 1] << 8;
     d->pos += 2;
     if (d->pos >= d->end)
@@ -343,7 +344,7 @@ static uint32_t data_in(struct ide_channel *ch)
 static void data_out(struct ide_channel *ch, uint32_t v)
 {
     struct ide_drive *d = cur(ch);
-    if (!(d->status & IDE_DRQ) || d->dma || !data_out_phase(d) || d->pos + 2 > d->end || busy(ch, d))
+    if (!(d->status & IDE_DRQ) || d->dma || !data_out_phase(d) || d->pos >= d->end || busy(ch, d))
         return;
     d->buf[d->pos] = (uint8_t)v;
     d->buf[d->pos + 1] = (uint8_t)(v >> 8);
@@ -442,8 +443,7 @@ static void cmd_write(void *opaque, uint32_t off, uint32_t val, int size)
         command(ch, b);
         return;
     }
-    if (off != 6)
-        ch->devctl &= (uint8_t)~IDE_DC_HOB; /* a task-file write clears HOB */
+    ch->devctl &= (uint8_t)~IDE_DC_HOB; /* a command-block write clears HOB */
     for (int k = 0; k < 2; k++) { /* both devices latch task-file writes */
         struct ide_drive *d = &ch->drv[k];
         switch (off) {

@@ -8,7 +8,8 @@
  * accepts bytes, words and dwords at the byte lane the address selects.
  * Only bus 0 exists (no PCI-to-PCI bridges): other buses and absent functions
  * read all ones and ignore writes.  Left out: configuration mechanism #2,
- * special cycles, expansion ROM BARs, 64-bit memory BARs.
+ * special cycles, 64-bit memory BARs.  Expansion ROM BARs (6.2.5.2) decode
+ * only with both their enable bit and the command register's memory enable.
  */
 #include <string.h>
 
@@ -74,6 +75,22 @@ void pci_func_region(struct pci_func *f, int n, enum pci_region_type type, uint3
     }
 }
 
+void pci_func_bar_prefetch(struct pci_func *f, int n)
+{
+    f->cfg[PCI_BAR0 + 4 * n] |= PCI_BAR_PREFETCH;
+}
+
+void pci_func_rom(struct pci_func *f, int n, uint32_t size, uint8_t *bytes, const char *name)
+{
+    if (size < 0x800 || (size & (size - 1)) || !bytes)
+        return; /* not a valid ROM: the BAR stays unimplemented (reads 0) */
+    pci_func_region(f, n, PCI_REGION_ROM, size, PCI_ROM_BAR, PCI_ROM_BAR, PCI_ROM_ENABLE, NULL, NULL, name);
+    f->region[n].rom = bytes;
+    uint32_t mask = (~(size - 1) & 0xFFFFF800u) | PCI_ROM_ENABLE;
+    for (int k = 0; k < 4; k++)
+        f->wmask[PCI_ROM_BAR + k] = (uint8_t)(mask >> (8 * k));
+}
+
 void pci_func_bar(struct pci_func *f, int n, enum pci_region_type type, uint32_t size, const struct io_ops *ops,
                   void *opaque, const char *name)
 {
@@ -86,8 +103,10 @@ static int region_decode(const struct pci_func *f, const struct pci_region *r, u
 {
     if (!(f->cfg[r->en_reg] & r->en_bit))
         return 0;
+    if (r->type == PCI_REGION_ROM && !(f->cfg[PCI_COMMAND] & PCI_CMD_MEM))
+        return 0;
     uint32_t v = pci_cfg32(f, r->reg) & ~(r->size - 1);
-    v &= r->type == PCI_REGION_IO ? 0xFFFFFFFCu : 0xFFFFFFF0u;
+    v &= r->type == PCI_REGION_IO ? 0xFFFFFFFCu : r->type == PCI_REGION_ROM ? 0xFFFFF800u : 0xFFFFFFF0u;
     /* base 0 is "not assigned"; a range must not wrap around its space */
     uint64_t limit = r->type == PCI_REGION_IO ? 0x10000u : 0x100000000ull;
     if (v == 0 || (uint64_t)v + r->size > limit)
@@ -144,7 +163,8 @@ void pci_config_write(struct pci_bus *b, uint8_t devfn, uint8_t reg, uint32_t va
         f->cfg[a] = (uint8_t)(((old & ~f->wmask[a]) | (v & f->wmask[a])) & ~(v & f->w1c[a]));
         for (int n = 0; n < PCI_REGIONS; n++) {
             const struct pci_region *r = &f->region[n];
-            if (r->type != PCI_REGION_NONE && ((uint8_t)(a - r->reg) < 4 || a == r->en_reg))
+            if (r->type != PCI_REGION_NONE &&
+                ((uint8_t)(a - r->reg) < 4 || a == r->en_reg || (r->type == PCI_REGION_ROM && a == PCI_COMMAND)))
                 remap = 1;
         }
     }

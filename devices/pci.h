@@ -31,6 +31,7 @@
 #define PCI_CLASS 0x0A  /* sub-class at 0Ah, base class at 0Bh */
 #define PCI_HEADER 0x0E
 #define PCI_BAR0 0x10
+#define PCI_ROM_BAR 0x30  /* expansion ROM base address (type 0 header) */
 #define PCI_INT_LINE 0x3C
 #define PCI_INT_PIN 0x3D
 
@@ -38,7 +39,12 @@
 #define PCI_CMD_MEM 0x02
 #define PCI_CMD_MASTER 0x04
 
-enum pci_region_type { PCI_REGION_NONE, PCI_REGION_IO, PCI_REGION_MEM };
+#define PCI_BAR_PREFETCH 0x08  /* memory BAR bit 3: prefetchable */
+#define PCI_ROM_ENABLE 0x01    /* expansion ROM BAR bit 0: address decode enable */
+
+/* ROM: memory space, read-only bytes, decoded when both the ROM BAR's enable
+ * bit and the command register's memory enable are set */
+enum pci_region_type { PCI_REGION_NONE, PCI_REGION_IO, PCI_REGION_MEM, PCI_REGION_ROM };
 
 struct pci_func;
 
@@ -50,6 +56,7 @@ struct pci_region {
     uint8_t en_reg, en_bit;     /* the config bit that enables decoding */
     const struct io_ops *ops;   /* what the board maps there (NULL: nothing answers) */
     void *opaque;
+    uint8_t *rom;               /* PCI_REGION_ROM: size bytes (owned by the device) */
     const char *name;
     /* the board's current mapping (derived from cfg; rebuilt after a load) */
     bool mapped;
@@ -94,6 +101,12 @@ int pci_bus_add(struct pci_bus *b, struct pci_func *f, uint8_t devfn, const char
 /* A standard BAR n (10h + 4n) of a power-of-two size (I/O: decoded below 10000h). */
 void pci_func_bar(struct pci_func *f, int n, enum pci_region_type type, uint32_t size, const struct io_ops *ops,
                   void *opaque, const char *name);
+/* A 32-bit memory BAR n that is prefetchable (bit 3 set, read-only). */
+void pci_func_bar_prefetch(struct pci_func *f, int n);
+/* The expansion ROM BAR at 30h, as region n: bytes holds size bytes, size a
+ * power of two of at least 2 KiB (else nothing is set up).  A function
+ * without one reads 0 there. */
+void pci_func_rom(struct pci_func *f, int n, uint32_t size, uint8_t *bytes, const char *name);
 /* A region decoded from another base register and enable bit (e.g. PMBA). */
 void pci_func_region(struct pci_func *f, int n, enum pci_region_type type, uint32_t size, uint8_t reg,
                      uint8_t en_reg, uint8_t en_bit, const struct io_ops *ops, void *opaque, const char *name);

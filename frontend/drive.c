@@ -56,19 +56,13 @@ static int parse_bool(const char *v, bool *out)
     return 0;
 }
 
-int drive_parse(struct machine_config *cfg, const char *spec, char *err, size_t errlen)
+int drive_parse(struct machine_config *cfg, char *spec, char *err, size_t errlen)
 {
-    char buf[1024];
-    if (strlen(spec) >= sizeof(buf)) {
-        snprintf(err, errlen, "-drive: option string too long");
-        return -1;
-    }
-    strcpy(buf, spec);
     const char *file = NULL, *ifname = "ide", *media = "disk";
     bool readonly = false;
     int index = -1;
     /* QEMU's syntax: key=value pairs separated by commas; ",," is a literal comma in a value */
-    char *p = buf;
+    char *p = spec; /* parsed in place: the file name stays valid as long as the argument */
     while (*p) {
         char *item = p, *w = p;
         while (*p && !(*p == ',' && p[1] != ',')) {
@@ -87,7 +81,7 @@ int drive_parse(struct machine_config *cfg, const char *spec, char *err, size_t 
         *eq = 0;
         const char *key = item, *val = eq + 1;
         if (!strcmp(key, "file")) {
-            file = *val ? strdup(val) : NULL;
+            file = *val ? val : NULL;
         } else if (!strcmp(key, "if")) {
             if (strcmp(val, "ide") && strcmp(val, "floppy")) {
                 snprintf(err, errlen, "-drive: if=%s: only ide and floppy are supported", val);

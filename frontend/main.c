@@ -14,6 +14,7 @@
 #include "frontend/monchan.h"
 #include "frontend/control.h"
 #include "frontend/script.h"
+#include "frontend/sdl.h"
 #include "frontend/serial.h"
 #include "machine/machine.h"
 
@@ -42,6 +43,8 @@ static void usage(FILE *f)
             "  -m MEGABYTES        guest RAM (default 32)\n"
             "  -serial SPEC        COM1, then COM2 if given twice: stdio, none, file:PATH or\n"
             "                      tcp:127.0.0.1:PORT,server (default none)\n"
+            "  -display SPEC       sdl[,scale=N][,full-screen=on][,pace=off][,audio=off] or none\n"
+            "                      (default: sdl when DISPLAY or WAYLAND_DISPLAY is set; see docs/cli.md)\n"
             "  -nographic          no display: COM1 on stdio unless -serial says otherwise\n"
             "  -debugcon SPEC      bytes written to port 0xE9: stdio, none or file:PATH\n"
             "  -postcode SPEC      POST codes: file:PATH[,port=N] (default port 0x80)\n"
@@ -86,6 +89,9 @@ int main(int argc, char **argv)
     const char *serial_spec[2] = { NULL, NULL };
     int nserial = 0;
     bool nographic = false;
+    enum sdl_display_kind display = SDL_DISPLAY_DEFAULT;
+    struct sdl_options display_opts;
+    sdl_default_options(&display_opts);
     struct debug_options dbg = { NULL, false, NULL };
     memset(&cfg, 0, sizeof(cfg));
     for (int k = 1; k < argc; k++) {
@@ -131,6 +137,14 @@ int main(int argc, char **argv)
             serial_spec[nserial++] = argv[++k];
         } else if (!strcmp(a, "-nographic")) {
             nographic = true;
+        } else if (!strcmp(a, "-display")) {
+            if (!need_arg(argc, argv, k))
+                return 2;
+            char e[256];
+            if (sdl_parse_display(argv[++k], &display, &display_opts, e, sizeof(e))) {
+                fprintf(stderr, "tarsier: %s\n", e);
+                return 2;
+            }
         } else if (!strcmp(a, "-postcode")) {
             if (!need_arg(argc, argv, k))
                 return 2;
@@ -152,7 +166,7 @@ int main(int argc, char **argv)
         } else if (!strcmp(a, "-hdc") || !strcmp(a, "-hdd") || !strcmp(a, "-cdrom") || !strcmp(a, "-drive")) {
             if (!need_arg(argc, argv, k))
                 return 2;
-            const char *v = argv[++k];
+            char *v = argv[++k];
             char e[512];
             int r = !strcmp(a, "-drive") ? drive_parse(&cfg, v, e, sizeof(e))
                                          : drive_add_ide(&cfg, a[3] == 'r' ? 2 : a[3] == 'c' ? 2 : 3, v,
@@ -264,6 +278,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "tarsier: -script cannot be combined with -s, -gdb or -monitor yet\n");
         return 2;
     }
+    if (nographic && display == SDL_DISPLAY_SDL) {
+        fprintf(stderr, "tarsier: -nographic and -display sdl contradict each other\n");
+        return 2;
+    }
     if (!cfg.bios_path)
         cfg.builtin_bios = true;
     if (nographic && !nserial)
@@ -305,6 +323,17 @@ int main(int argc, char **argv)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     m->stop_signal = &stop_signal;
+    struct sdl_display *window = NULL;
+    if (display == SDL_DISPLAY_SDL || (display == SDL_DISPLAY_DEFAULT && !nographic && sdl_have_display())) {
+        window = sdl_open(m, &display_opts, err, sizeof(err));
+        if (!window && display == SDL_DISPLAY_SDL) { /* asked for; by default fall back to none */
+            fprintf(stderr, "tarsier: %s\n", err);
+            machine_destroy(m);
+            serial_close(&ports[0]);
+            serial_close(&ports[1]);
+            return 2;
+        }
+    }
     int status;
     if (control) {
         int lfd = control_listen(control, err, sizeof(err));
@@ -334,6 +363,7 @@ int main(int argc, char **argv)
     }
     if (m->status == MS_SIGNAL)
         fprintf(stderr, "tarsier: stopped by signal %d\n", (int)stop_signal);
+    sdl_close(window);
     machine_destroy(m);
     serial_close(&ports[0]);
     serial_close(&ports[1]);

@@ -282,11 +282,42 @@ static void pci_port_write(void *opaque, uint32_t off, uint32_t val, int size)
 static const struct io_ops pci_port_ops = { pci_port_read, pci_port_write, IO_SIZE8 | IO_SIZE16 | IO_SIZE32 };
 
 /* The bus (un)maps a function's region when its base or enable changes. */
+/* A memory or expansion ROM region moves a memory map region of its own
+ * (RAM below the top of memory and the fixed ROMs win where they overlap). */
+static int pci_map_mem(struct machine *m, struct pci_region *r, int map)
+{
+    int id = -1;
+    for (int k = 0; k < MACHINE_PCI_MEM && id < 0; k++)
+        if (m->pci_mem[k].r == r)
+            id = m->pci_mem[k].id;
+    for (int k = 0; k < MACHINE_PCI_MEM && id < 0 && map; k++)
+        if (!m->pci_mem[k].r) {
+            id = r->type == PCI_REGION_ROM
+                     ? memmap_add_movable(&m->mem, r->size, REGION_ROM, r->rom, NULL, NULL, r->name, 4)
+                     : memmap_add_movable(&m->mem, r->size, REGION_MMIO, NULL, r->ops, r->opaque, r->name, 3);
+            if (id < 0)
+                break;
+            m->pci_mem[k].r = r;
+            m->pci_mem[k].id = id;
+        }
+    if (id < 0) {
+        if (map && !r->warned) {
+            r->warned = true;
+            fprintf(stderr, "tarsier: pci %s: no room in the memory map; not mapped\n", r->name);
+        }
+        return -1;
+    }
+    memmap_place(&m->mem, id, r->base, map != 0);
+    return 0;
+}
+
 static int pci_map(void *opaque, struct pci_func *f, struct pci_region *r, int map)
 {
     struct machine *m = opaque;
-    if (r->type != PCI_REGION_IO || !r->ops)
-        return r->type == PCI_REGION_IO ? 0 : -1; /* no memory BARs on this board yet */
+    if (r->type != PCI_REGION_IO)
+        return r->ops || r->rom ? pci_map_mem(m, r, map) : -1;
+    if (!r->ops)
+        return 0;
     struct machine_port *p = NULL;
     for (int k = 0; k < MACHINE_PCI_PORTS && !p; k++)
         if (m->pci_ports[k].ops == r->ops && m->pci_ports[k].dev == r->opaque)
@@ -311,8 +342,19 @@ static int pci_map(void *opaque, struct pci_func *f, struct pci_region *r, int m
     return 0;
 }
 
-static int add_pci(struct machine *m)
+static int add_pci(struct machine *m, const struct machine_config *cfg, char *err, size_t errlen)
 {
+    size_t vlen = 0;
+    uint8_t *vrom = NULL;
+    if (cfg->vga_bios_path && !(vrom = stdvga_pci_read_rom(cfg->vga_bios_path, &vlen, err, errlen)))
+        return -1;
+    int rc = stdvga_pci_init(&m->svga, &m->vga, vrom, vlen);
+    free(vrom);
+    if (rc) {
+        snprintf(err, errlen, "-vga-bios: out of memory for '%s'", cfg->vga_bios_path);
+        return -1;
+    }
+    snprintf(err, errlen, "the PCI devices' ports or clock events collide");
     pci_bus_init(&m->pci);
     m->pci.map = pci_map;
     m->pci.map_opaque = m;
@@ -325,7 +367,8 @@ static int add_pci(struct machine *m)
     if (m->pm.ev < 0 || pci_bus_add(&m->pci, &m->pmc.pci, PCI_DEVFN(0, 0), "i440fx") ||
         pci_bus_add(&m->pci, &m->piix.isa, PCI_DEVFN(1, 0), "piix3-isa") ||
         pci_bus_add(&m->pci, &m->piix.ide, PCI_DEVFN(1, 1), "piix3-ide") ||
-        pci_bus_add(&m->pci, &m->pm.pci, PCI_DEVFN(1, 3), "piix4-pm"))
+        pci_bus_add(&m->pci, &m->pm.pci, PCI_DEVFN(1, 3), "piix4-pm") ||
+        pci_bus_add(&m->pci, &m->svga.pci, PCI_DEVFN(2, 0), "stdvga"))
         return -1;
     return portbus_register(&m->io, 0xCF8, 8, &pci_conf_ops, &m->pci, "pci-conf");
 }
@@ -618,14 +661,11 @@ struct machine *machine_create(const struct machine_config *cfg, char *err, size
         snprintf(err, errlen, "cannot allocate the VGA's display memory");
         goto fail;
     }
-    /* the VGA: registers, the A0000-BFFFF window, the Bochs VBE registers and
-     * its linear frame buffer (a fixed address until the PCI display
-     * function's BAR places it) */
+    /* the VGA: registers, the A0000-BFFFF window and the Bochs VBE registers;
+     * its linear frame buffer is BAR0 of the PCI display function (add_pci) */
     if (portbus_register(&m->io, 0x3B0, 0x30, &vga_ops, &m->vga, "vga") ||
         portbus_register(&m->io, 0x1CE, 3, &vbe_ops, &m->vga, "vbe") ||
-        (!cfg->no_rom && memmap_add_mmio(&m->mem, 0xA0000, 0x20000, &vga_mem_ops, &m->vga, "vga-window", 5)) ||
-        (model->gen >= CPU_386 && !cfg->no_rom &&
-         memmap_add_mmio(&m->mem, VGA_LFB_BASE, VGA_VRAM_SIZE, &vga_lfb_ops, &m->vga, "vga-lfb", 5))) {
+        (!cfg->no_rom && memmap_add_mmio(&m->mem, 0xA0000, 0x20000, &vga_mem_ops, &m->vga, "vga-window", 5))) {
         snprintf(err, errlen, "cannot map the VGA ports");
         goto fail;
     }
@@ -633,10 +673,8 @@ struct machine *machine_create(const struct machine_config *cfg, char *err, size
         portbus_register(&m->io, 0x92, 1, &port92_ops, &m->p92, "port92");
     if (!cfg->bare && add_chipset(m, cfg, err, errlen))
         goto fail;
-    if (!cfg->bare && add_pci(m)) {
-        snprintf(err, errlen, "the PCI devices' ports or clock events collide");
+    if (!cfg->bare && add_pci(m, cfg, err, errlen))
         goto fail;
-    }
     if (cfg->trace_flags) {
         unsigned flags;
         if (trace_parse(cfg->trace_flags, &flags, err, errlen))
@@ -692,6 +730,7 @@ void machine_destroy(struct machine *m)
     cpu_free(&m->cpu);
     memmap_free(&m->mem);
     vga_free(&m->vga);
+    stdvga_pci_free(&m->svga);
     if (m->trace) {
         fflush(m->trace_out);
         trace_close(m->trace);
@@ -778,6 +817,15 @@ int machine_run_until(struct machine *m, uint64_t until_ns)
         uint64_t now = c->icount * m->clock.ns_per_insn;
         if (now >= until_ns)
             return MACHINE_RUNNING;
+        if (m->host_poll && now >= m->host_poll_at) {
+            int st = m->host_poll(m->host_opaque); /* moves host_poll_at on */
+            if (st != MACHINE_RUNNING) {
+                m->status = MS_HOST_QUIT;
+                return st;
+            }
+        }
+        /* where this slice or idle skip ends: the caller's limit or the host's next poll */
+        uint64_t stop = m->host_poll && m->host_poll_at < until_ns ? m->host_poll_at : until_ns;
         if (m->timeout_ns && now >= m->timeout_ns) {
             m->status = MS_TIMEOUT;
             fprintf(stderr, "tarsier: virtual time limit reached (CPU at %04x:%08x%s)\n", c->seg[SEG_CS].sel,
@@ -802,8 +850,8 @@ int machine_run_until(struct machine *m, uint64_t until_ns)
             } else {
                 /* skip the idle time: icount stands for time in deterministic mode */
                 uint64_t target = (next + m->clock.ns_per_insn - 1) / m->clock.ns_per_insn;
-                if (next > until_ns)
-                    target = (until_ns + m->clock.ns_per_insn - 1) / m->clock.ns_per_insn;
+                if (next > stop)
+                    target = (stop + m->clock.ns_per_insn - 1) / m->clock.ns_per_insn;
                 if (target > c->icount)
                     c->icount = target;
                 sync_clock(m);
@@ -819,8 +867,8 @@ int machine_run_until(struct machine *m, uint64_t until_ns)
             if (at < limit)
                 limit = at > c->icount ? at : c->icount + 1;
         }
-        if (until_ns != UINT64_MAX) {
-            uint64_t at = (until_ns + m->clock.ns_per_insn - 1) / m->clock.ns_per_insn;
+        if (stop != UINT64_MAX) {
+            uint64_t at = (stop + m->clock.ns_per_insn - 1) / m->clock.ns_per_insn;
             if (at < limit)
                 limit = at > c->icount ? at : c->icount + 1;
         }
@@ -843,6 +891,7 @@ int machine_devices(struct machine *m, struct machine_device *out, int max)
         { "vga", &vga_state, &m->vga },       { "port92", &port92_state, &m->p92 },
         { "debugport", &debugport_state, &m->dbg },
         { "ide0", &ide_channel_state, &m->ide.ch[0] }, { "ide1", &ide_channel_state, &m->ide.ch[1] },
+        { "stdvga-pci", &stdvga_pci_state, &m->svga },
     };
     int n = (int)(sizeof(all) / sizeof(all[0]));
     for (int k = 0; k < n && k < max; k++)

@@ -26,6 +26,7 @@
 #include "devices/piix.h"
 #include "devices/pit.h"
 #include "devices/rtc.h"
+#include "devices/stdvga_pci.h"
 #include "devices/uart.h"
 #include "bios/bios.h"
 #include "devices/port92.h"
@@ -43,6 +44,7 @@ struct machine_config {
     const char *cpu_model;       /* NULL: default */
     uint32_t ram_mb;             /* default 32 */
     const char *bios_path;       /* raw ROM image mapped below 1 MiB and 4 GiB */
+    const char *vga_bios_path;   /* video BIOS served by the display function's ROM BAR, or NULL */
     const char *debugcon;        /* "stdio", "file:PATH" or NULL */
     const char *postcode;        /* "file:PATH[,port=N]" or NULL */
     bool exit_on_halt;
@@ -78,6 +80,7 @@ enum machine_status {
     MS_POWEROFF,      /* ACPI soft off (SLP_EN with the S5 type): exit status 0 */
     MS_TIMEOUT,
     MS_SIGNAL,        /* the host asked the emulator to stop (SIGINT/SIGTERM) */
+    MS_HOST_QUIT,     /* the host frontend ended the run (its window was closed) */
     MS_ERROR,
 };
 
@@ -93,6 +96,7 @@ struct machine_port {
 
 #define MACHINE_MAX_TIMED_PORTS 24
 #define MACHINE_PCI_PORTS 8          /* PCI I/O regions mapped behind the clock shim */
+#define MACHINE_PCI_MEM 4            /* PCI memory and ROM regions (movable memory map regions) */
 #define MACHINE_SERIAL_LOG 65536u
 #define MACHINE_SERIAL_IN 4096u
 
@@ -123,7 +127,12 @@ struct machine {
     struct i440fx pmc;           /* 00:00.0 host bridge, PAM shadow control */
     struct piix piix;            /* 00:01.0 ISA bridge + PIRQ router, 00:01.1 IDE */
     struct acpi_pm pm;           /* 00:01.3 ACPI PM registers and timer, SCI on IRQ 9 */
+    struct stdvga_pci svga;      /* 00:02.0 1234:1111 display: BAR0 the VGA's frame buffer, ROM BAR */
     struct machine_port pci_ports[MACHINE_PCI_PORTS];
+    struct {
+        const struct pci_region *r;  /* a PCI memory region the board placed ... */
+        int id;                      /* ... as this movable memory map region */
+    } pci_mem[MACHINE_PCI_MEM];
     struct bios bios;
     struct disk *fd[2], *hd[2];     /* hd: the first two IDE hard disks (BIOS 80h, 81h), not owned */
     struct ide ide;              /* 1F0h-1F7h/3F6h IRQ14, 170h-177h/376h IRQ15; BM at PIIX BAR4 */
@@ -138,6 +147,13 @@ struct machine {
      * handler; the run loop then stops (status 128 + signal) so that the
      * frontend can finish cleanly (disks flushed, serial output drained) */
     volatile sig_atomic_t *stop_signal;
+    /* set by a host frontend (frontend/sdl.c): host_poll runs between slices
+     * once virtual time reaches host_poll_at and must move host_poll_at on
+     * (input, display, sound, realtime pacing); a return other than
+     * MACHINE_RUNNING ends the run with that exit status (the window closed) */
+    int (*host_poll)(void *opaque);
+    void *host_opaque;
+    uint64_t host_poll_at;
     enum machine_status status;
     int exit_code;
     FILE *trace_out;

@@ -41,15 +41,44 @@ static int add_region(struct memmap *m, struct mem_region *r)
 
 int memmap_add_rom(struct memmap *m, uint32_t base, uint32_t size, uint8_t *bytes, const char *name, int priority)
 {
-    struct mem_region r = { base, size, REGION_ROM, name, bytes, NULL, NULL, priority };
+    struct mem_region r = { base, size, REGION_ROM, name, bytes, NULL, NULL, priority, false, false };
     return add_region(m, &r);
 }
 
 int memmap_add_mmio(struct memmap *m, uint32_t base, uint32_t size, const struct io_ops *ops, void *opaque,
                     const char *name, int priority)
 {
-    struct mem_region r = { base, size, REGION_MMIO, name, NULL, ops, opaque, priority };
+    struct mem_region r = { base, size, REGION_MMIO, name, NULL, ops, opaque, priority, false, false };
     return add_region(m, &r);
+}
+
+int memmap_add_movable(struct memmap *m, uint32_t size, enum region_kind kind, uint8_t *rom,
+                       const struct io_ops *ops, void *opaque, const char *name, int priority)
+{
+    if (size == 0 || (kind == REGION_ROM ? !rom : !ops))
+        return -1;
+    struct mem_region r = { 0, size, kind, name, rom, ops, opaque, priority, true, true };
+    if (add_region(m, &r))
+        return -1;
+    return m->nregions - 1;
+}
+
+void memmap_place(struct memmap *m, int id, uint32_t base, bool on)
+{
+    if (id < 0 || id >= m->nregions)
+        return;
+    struct mem_region *r = &m->regions[id];
+    if ((uint64_t)base + r->size > 0x100000000ull)
+        on = false;
+    if (!on)
+        base = r->base;
+    if (r->off == !on && r->base == base)
+        return;
+    r->off = !on;
+    r->base = base;
+    /* host pointers into the old mapping (ROM pages) must not survive */
+    if (m->a20_hook)
+        m->a20_hook(m->a20_opaque);
 }
 
 void memmap_set_a20(struct memmap *m, bool on)
@@ -99,7 +128,9 @@ static const struct mem_region *find_region(const struct memmap *m, uint32_t phy
     const struct mem_region *best = NULL;
     for (int k = 0; k < m->nregions; k++) {
         const struct mem_region *r = &m->regions[k];
-        if (phys - r->base < r->size && (!best || r->priority > best->priority))
+        if (r->off || phys - r->base >= r->size || (r->ram_first && phys < m->ram_size))
+            continue;
+        if (!best || r->priority > best->priority)
             best = r;
     }
     return best;

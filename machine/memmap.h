@@ -37,6 +37,9 @@ struct mem_region {
     const struct io_ops *ops;    /* REGION_MMIO */
     void *opaque;
     int priority;                /* higher wins where regions overlap */
+    bool off;                    /* not decoded now (a movable region that is disabled) */
+    bool ram_first;              /* RAM below ram_size wins over this region (PCI BARs: the
+                                    chipset decodes DRAM first below the top of memory) */
 };
 
 struct memmap {
@@ -64,6 +67,15 @@ void memmap_free(struct memmap *m);
 int memmap_add_rom(struct memmap *m, uint32_t base, uint32_t size, uint8_t *bytes, const char *name, int priority);
 int memmap_add_mmio(struct memmap *m, uint32_t base, uint32_t size, const struct io_ops *ops, void *opaque,
                     const char *name, int priority);
+/* A region the board moves later (a PCI memory or expansion ROM BAR): added
+ * disabled, with RAM winning below ram_size.  Returns its handle (>= 0) or -1
+ * when the table is full. */
+int memmap_add_movable(struct memmap *m, uint32_t size, enum region_kind kind, uint8_t *rom,
+                       const struct io_ops *ops, void *opaque, const char *name, int priority);
+/* Place movable region id at base and enable it (on), or disable it.  A range
+ * that would wrap past 4 GiB stays disabled.  When the visible map changes the
+ * CPU's translations are flushed through a20_hook. */
+void memmap_place(struct memmap *m, int id, uint32_t base, bool on);
 void memmap_set_a20(struct memmap *m, bool on);
 /* Shadow control of [base, base+size) within C0000-FFFFF (16 KiB blocks):
  * flags MEMMAP_SHADOW_*; flushes the CPU's translations through a20_hook and

@@ -442,6 +442,11 @@ START_TEST(test_atapi)
     ck_assert_uint_eq(buf[0], 0x05);
     ck_assert_uint_eq(buf[1], 0x80);
     ck_assert_mem_eq(buf + 8, "TARSIER ", 8);
+    /* an odd allocation length: the byte count says 35, the last word is padded */
+    const uint8_t inq35[12] = { 0x12, 0, 0, 0, 35 };
+    packet(m, inq35, 0xFFFE, 0);
+    ck_assert_uint_eq(data_in(m, buf, sizeof(buf), &st, &chunks), 35);
+    ck_assert_uint_eq(st, 0x50);
     /* READ CAPACITY */
     const uint8_t cap[12] = { 0x25 };
     packet(m, cap, 0xFFFE, 0);
@@ -591,6 +596,44 @@ START_TEST(test_state_table)
 }
 END_TEST
 
+/* Random port traffic (a misbehaving guest) must not crash or wedge the
+ * controller: afterwards a software reset and IDENTIFY still work. */
+START_TEST(test_garbage)
+{
+    struct rig *r = rig(true);
+    struct machine *m = r->m;
+    static const uint16_t ports[] = { PRI, PRI + 1, PRI + 2, PRI + 3, PRI + 4, PRI + 5, PRI + 6, PRI + 7, 0x3F6,
+                                      SEC, SEC + 1, SEC + 2, SEC + 3, SEC + 4, SEC + 5, SEC + 6, SEC + 7, 0x376,
+                                      BM, BM + 2, BM + 4, BM + 8, BM + 10, BM + 12 };
+    uint32_t x = 12345;
+    for (int k = 0; k < 200000; k++) {
+        x = x * 1103515245u + 12345u;
+        uint16_t port = ports[(x >> 8) % (sizeof(ports) / sizeof(ports[0]))];
+        int size = 1 << ((x >> 4) & 3) % 3;
+        if (x & 0x80000000u)
+            portbus_out(&m->io, port, x * 2654435761u, size);
+        else
+            portbus_in(&m->io, port, size);
+        if ((x & 0xFF) == 0)
+            pass(m);
+    }
+    outb(m, BM, 0);
+    outb(m, BM + 8, 0);
+    outb(m, 0x3F6, 0x04);
+    outb(m, 0x3F6, 0x00);
+    pass(m);
+    outb(m, PRI + 6, 0xA0);
+    outb(m, PRI + 7, 0xEC);
+    pass(m);
+    ck_assert_uint_eq(inb(m, PRI + 7), 0x58);
+    uint8_t id[512];
+    read_words(m, PRI, id, 512);
+    ck_assert_uint_eq(id_word(id, 0), 0x0040);
+    ck_assert_uint_eq(inb(m, PRI + 7), 0x50);
+    rig_free(r);
+}
+END_TEST
+
 static Suite *ide_suite(void)
 {
     Suite *s = suite_create("ide");
@@ -602,6 +645,7 @@ static Suite *ide_suite(void)
     tcase_add_test(tc, test_atapi);
     tcase_add_test(tc, test_dma);
     tcase_add_test(tc, test_state_table);
+    tcase_add_test(tc, test_garbage);
     suite_add_tcase(s, tc);
     return s;
 }

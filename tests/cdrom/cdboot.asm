@@ -139,20 +139,8 @@ part2:
     mov dx, 0x175
     mov al, 0x08
     out dx, al              ; limit high = 0x08
-    mov dx, 0x177
-    mov al, 0xA0
-    out dx, al
-    call wait_drq
-    mov dx, 0x170
-    mov si, read10
-    mov cx, 6
-    rep outsw
-    call wait_status        ; the first command after reset: unit attention
-    test al, 0x08
-    jnz fail
-    test al, 0x01
-    jz .again               ; (a drive without one would just have answered)
-.again:
+    mov byte [tries], 2
+.send:                      ; the first command after a reset may get a unit attention
     mov dx, 0x177
     mov al, 0xA0
     out dx, al
@@ -163,7 +151,13 @@ part2:
     rep outsw
     call wait_status
     test al, 0x08
+    jnz .data
+    test al, 0x01
     jz fail
+    dec byte [tries]
+    jnz .send
+    jmp fail
+.data:
     mov dx, 0x174
     in al, dx
     mov bl, al
@@ -202,6 +196,7 @@ wait_drq:
     jz fail
     ret
 
+tries: db 0
 read10: db 0x28, 0, 0, 0, 0, 16, 0, 0, 1, 0, 0, 0
 msg_part2: db "cdboot: rest of the image loaded", 10, 0
 msg_pass: db "cdboot: ATAPI IDENTIFY PACKET and READ(10) ok", 10, "PASS", 10, 0

@@ -7,7 +7,9 @@
 #   hdd     an IDE hard-disk image: MBR + a FAT partition with syslinux
 #           (extlinux needs a mounted file system to install; syslinux's
 #           mtools installer does not)
-# The data disk is the primary slave (-hdb) in every mode.  Extra tarsier
+# The data disk is the primary slave (-hdb) in every mode; kernel mode adds
+# a raw disk (primary master) and a CD (secondary master) read and written
+# by DMA (this replaces the former boot_linux_ide test).  Extra tarsier
 # options (e.g. -bios bios-256k.bin) follow MODE; APPEND=... in the
 # environment adds kernel parameters (e.g. APPEND=pci=bios).  A script
 # drives the shell through COM1: `cat /proc/cpuinfo`, `ls /sys/bus/pci/devices`
@@ -23,13 +25,34 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 mkdir -p "$work"
 linux_fetch "$pkgs" || { echo "FAIL: cannot fetch Debian's kernel and busybox"; exit 1; }
-linux_initramfs "$work/initrd-ata.gz" ata_piix sd_mod ext4 || { echo "FAIL: initramfs"; exit 1; }
+linux_initramfs "$work/initrd-ata.gz" ata_piix sd_mod sr_mod ext4 || { echo "FAIL: initramfs"; exit 1; }
 # the data disk: 8 MiB of ext2 holding 1 MiB of random bytes
 rm -rf "$work/data" && mkdir -p "$work/data"
 head -c 1048576 /dev/urandom > "$work/data/data.bin"
 sum=$(sha256sum "$work/data/data.bin" | cut -d' ' -f1)
 rm -f "$work/disk2.img"
 mke2fs -q -F -t ext2 -d "$work/data" "$work/disk2.img" 8M || { echo "FAIL: mke2fs"; exit 1; }
+# kernel mode also puts a raw disk on the primary master and a CD on the
+# secondary master: md5 of reads through sd and sr (bus-master DMA), a write
+# from the CD to the disk that must reach the image, MWDMA2 on both drives
+ide_steps=""
+if [ "$mode" = kernel ]; then
+    need_tools xorriso:xorriso || { echo "FAIL: cannot install xorriso"; exit 1; }
+    head -c $((8 << 20)) /dev/urandom > "$work/disk.img"
+    rm -rf "$work/cdroot" && mkdir -p "$work/cdroot"
+    head -c $((2 << 20)) /dev/urandom > "$work/cdroot/data.bin"
+    xorriso -as mkisofs -quiet -o "$work/cd.iso" "$work/cdroot" >/dev/null 2>&1 || { echo "FAIL: xorriso"; exit 1; }
+    sda_md5=$(head -c $((4 << 20)) "$work/disk.img" | md5sum | cut -d' ' -f1)
+    sr0_md5=$(head -c $((1 << 20)) "$work/cd.iso" | md5sum | cut -d' ' -f1)
+    ide_steps='type-serial "for d in /sys/class/ata_device/*; do echo MODE:$(cat $d/xfer_mode); done; echo MODES-E'"''"'ND\n"
+wait-serial "MODES-END" 30
+type-serial "dd if=/dev/sda bs=65536 count=64 2>/dev/null | md5sum; echo SDA-E'"''"'ND\n"
+wait-serial "SDA-END" 120
+type-serial "dd if=/dev/sr0 bs=65536 count=16 2>/dev/null | md5sum; echo SR0-E'"''"'ND\n"
+wait-serial "SR0-END" 120
+type-serial "dd if=/dev/sr0 of=/dev/sda bs=65536 count=16 seek=64 2>/dev/null; sync; echo WRITE-E'"''"'ND\n"
+wait-serial "WRITE-END" 120'
+fi
 # (markers are typed split, e.g. :P''CI, so the terminal's echo of a command
 # never satisfies a wait)
 cat > "$work/serial.script" <<EOS
@@ -42,21 +65,14 @@ type-serial "echo PCI:; ls /sys/bus/pci/devices; echo :P''CI\n"
 wait-serial ":PCI" 30
 type-serial "mount -t ext2 -o ro /dev/sdb /mnt && sha256sum /mnt/data.bin; echo SUM-E''ND\n"
 wait-serial "SUM-END" 60
-type-serial "poweroff -f\n"
-EOS
-wait-serial "shell ready" 300
-type-serial "cat /proc/cpuinfo | head -8\n"
-wait-serial "model name" 30
-type-serial "echo PCI:; ls /sys/bus/pci/devices; echo :PCI\n"
-wait-serial ":PCI\r\n" 30
-type-serial "mount -t ext2 -o ro /dev/sdb /mnt && sha256sum /mnt/data.bin\n"
-wait-serial "$sum" 60
+$ide_steps
 type-serial "poweroff -f\n"
 EOS
 append="console=ttyS0 ${APPEND:-}"
 case $mode in
 kernel)
-    boot=(-kernel "$LINUX_KERNEL" -initrd "$work/initrd-ata.gz" -append "$append") ;;
+    boot=(-kernel "$LINUX_KERNEL" -initrd "$work/initrd-ata.gz" -append "$append" -hda "$work/disk.img"
+          -cdrom "$work/cd.iso") ;;
 iso)
     need_tools xorriso:xorriso isolinux:/usr/lib/ISOLINUX/isolinux.bin \
         syslinux-common:/usr/lib/syslinux/modules/bios/ldlinux.c32 || exit 1
@@ -103,6 +119,19 @@ for want in "ACPI: FACP" "ACPI: Interpreter enabled" "ACPI: PM: (supports S0 S5)
     "Preparing to enter system sleep state S5"; do
     grep -q "$want" "$work/serial.log" || { echo "FAIL: no '$want' in the kernel log"; fail=1; }
 done
+if [ "$mode" = kernel ]; then
+    log=$work/serial.log
+    [ "$(grep -c "^MODE:XFER_MW_DMA_2" "$log")" = 2 ] || { echo "FAIL: the disk and the CD are not both in MWDMA2"; fail=1; }
+    for want in "TARSIER HARDDISK" "TARSIER CD-ROM" "$sda_md5" "$sr0_md5" "WRITE-END"; do
+        grep -q -- "$want" "$log" || { echo "FAIL: no '$want' in the log"; fail=1; }
+    done
+    w_md5=$(tail -c +$(((4 << 20) + 1)) "$work/disk.img" | head -c $((1 << 20)) | md5sum | cut -d' ' -f1)
+    [ "$w_md5" = "$sr0_md5" ] || { echo "FAIL: the disk image does not hold what the guest wrote"; fail=1; }
+fi
+if grep -E "ata[0-9].*(failed|timeout|error)|DMA disabled|exception Emask" "$work/serial.log"; then
+    echo "FAIL: libata complains (lines above)"
+    fail=1
+fi
 if grep -i -E "ACPI (BIOS )?(Error|Warning)|Firmware Bug|can't claim|bogus" "$work/serial.log"; then
     echo "FAIL: the kernel complains about the firmware (lines above)"
     fail=1
