@@ -108,6 +108,28 @@ int linux_load(struct memmap *mem, const char *kernel, const char *initrd, const
     hdr[0x211] |= 0x80;                        /* CAN_USE_HEAP */
     put16(hdr + 0x224, HEAP_END - 0x200);      /* heap_end_ptr */
     put32(hdr + 0x228, CMDLINE_ADDR);          /* cmd_line_ptr */
+    /* vga=: like GRUB and QEMU, the loader (not the kernel) reads it and puts
+     * the mode into vid_mode (boot.rst "Details of header fields") */
+    const char *vga = cmdline ? strstr(cmdline, "vga=") : NULL;
+    while (vga && vga != cmdline && vga[-1] != ' ')
+        vga = strstr(vga + 4, "vga=");
+    if (vga) {
+        const char *v = vga + 4;
+        char *end;
+        unsigned long mode = strtoul(v, &end, 0);
+        if (!strncmp(v, "normal", 6))
+            mode = 0xFFFF, end = (char *)v + 6;
+        else if (!strncmp(v, "ext", 3))
+            mode = 0xFFFE, end = (char *)v + 3;
+        else if (!strncmp(v, "ask", 3))
+            mode = 0xFFFD, end = (char *)v + 3;
+        if (end == v || (*end && *end != ' ') || mode > 0xFFFF) {
+            snprintf(err, errlen, "-append: bad video mode in '%.*s' (vga=normal|ext|ask|NUMBER)",
+                     (int)strcspn(vga, " "), vga);
+            goto out;
+        }
+        put16(hdr + 0x1FA, (uint16_t)mode);    /* vid_mode */
+    }
     if (initrd) {
         rd = loader_read_file(initrd, &ilen, "-initrd", err, errlen);
         if (!rd)

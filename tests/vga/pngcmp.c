@@ -111,11 +111,37 @@ static int load(const char *path, struct img *im)
     return 0;
 }
 
+/* pngcmp --text FILE W H MINROWS: FILE is WxH and at least MINROWS pixel
+ * rows hold both lit and dark pixels (text drawn on a console). */
+static int text_check(const char *path, uint32_t w, uint32_t h, uint32_t minrows)
+{
+    struct img a;
+    if (load(path, &a))
+        return 2;
+    if (a.w != w || a.h != h) {
+        printf("pngcmp: %s is %ux%u, expected %ux%u\n", path, a.w, a.h, w, h);
+        return 1;
+    }
+    uint32_t rows = 0;
+    for (uint32_t y = 0; y < a.h; y++) {
+        uint32_t lit = 0;
+        for (uint32_t x = 0; x < a.w; x++) {
+            const uint8_t *p = a.rgb + 3 * ((size_t)y * a.w + x);
+            lit += p[0] + p[1] + p[2] > 96;
+        }
+        rows += lit > 0 && lit < a.w;
+    }
+    printf("pngcmp: %s: %ux%u, %u rows with text\n", path, a.w, a.h, rows);
+    return rows >= minrows ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
     struct img a, b;
+    if (argc == 6 && !strcmp(argv[1], "--text"))
+        return text_check(argv[2], (uint32_t)atoi(argv[3]), (uint32_t)atoi(argv[4]), (uint32_t)atoi(argv[5]));
     if (argc != 3) {
-        fprintf(stderr, "usage: pngcmp A.png B.png\n");
+        fprintf(stderr, "usage: pngcmp A.png B.png | pngcmp --text FILE W H MINROWS\n");
         return 2;
     }
     if (load(argv[1], &a) || load(argv[2], &b))
