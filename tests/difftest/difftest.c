@@ -18,8 +18,8 @@
  *   -e LIST     comma-separated generator classes to leave out (e.g. -e xadd while a
  *               known bug would hide others); -e help lists them
  *   -k N        with -S: run only the first N instructions of the sequence
- *   -E PCT      percentage of sequences that may unmask x87 exceptions (default 0:
- *               open differences, docs/difftest.md)
+ *   -E PCT      percentage of sequences that may unmask x87 exceptions (default 0;
+ *               docs/difftest.md class 13)
  *   -x HEX      run these bytes (one instruction each, 32-bit encoding) instead of random
  *               sequences; -X HEX gives the native bytes (default: the same), -r
  *               "eax=1,ecx=2,...,eflags=0x202" the initial registers (others 0, ESP

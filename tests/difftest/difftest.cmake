@@ -30,6 +30,7 @@ if(CMAKE_SYSTEM_PROCESSOR MATCHES "^(x86_64|AMD64|amd64)$" AND CMAKE_SIZEOF_VOID
 endif()
 
 if(DIFFTEST_NATIVE OR UNICORN_FOUND)
-  add_test(NAME difftest_seeded COMMAND difftest -s 20260301 -n 200000 -q)
+  # 10 % of the sequences unmask x87 exceptions (docs/difftest.md class 13)
+  add_test(NAME difftest_seeded COMMAND difftest -s 20260301 -n 300000 -E 10 -q)
   set_tests_properties(difftest_seeded PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 120)
 endif()
