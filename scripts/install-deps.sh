@@ -3,7 +3,7 @@
 set -euo pipefail
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO=sudo; fi
-pkgs="build-essential cmake pkg-config libcapstone-dev check libsdl2-dev zlib1g-dev nasm cpio gdb python3 libunicorn-dev"
+pkgs="build-essential cmake pkg-config libcapstone-dev check libsdl2-dev zlib1g-dev nasm cpio gdb python3 libunicorn-dev clang"
 missing=""
 for p in $pkgs; do
     dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"

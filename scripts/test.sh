@@ -15,4 +15,10 @@ for cfg in release sanitize; do
     echo "== ctest ($cfg) =="
     if ! (cd "$dir" && ctest --output-on-failure -j"$jobs"); then status=1; fi
 done
+# clang must build the tree warnings-clean as well (-Werror); built, not run again
+if command -v clang >/dev/null 2>&1; then
+    echo "== clang build =="
+    CC=clang cmake -S "$top" -B "$top/build-test-clang" -DTARSIER_WERROR=ON >/dev/null
+    cmake --build "$top/build-test-clang" -j"$jobs" || status=1
+fi
 exit $status
