@@ -165,6 +165,8 @@ static struct block *build(struct cpu *c, uint32_t lin, uint32_t phys)
         struct insn *i = &b->insns[b->n];
         f.eip = c->eip + b->bytes;
         int r = decode_at(c, &f, i);
+        if (r > 0)
+            i->sem = sem_fast_pick(i, c->model->gen);
         if (r == DEC_FETCH || r == DEC_TOOLONG) {
             if (b->n == 0) {
                 /* cannot happen for the first instruction: fetch faults raise */

@@ -152,6 +152,8 @@ void sem_mem_write_slow(struct cpu *c, int sreg, uint32_t off, int size, uint32_
 /* Read-modify-write: check that a write to the operand would succeed, then read it. */
 uint32_t sem_rmw_read_slow(struct cpu *c, int sreg, uint32_t off, int size);
 int sem_cond_slow(struct cpu *c, int cc);
+/* A specialised semantic function for i when there is one, else i->sem (sem_fast.c). */
+sem_fn sem_fast_pick(const struct insn *i, enum cpu_gen gen);
 
 /* Flag computation (flags.c). */
 void flags_set_logic(struct cpu *c, uint32_t res, int size);

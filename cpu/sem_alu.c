@@ -183,9 +183,7 @@ void sem_muldiv(struct cpu *c, const struct insn *i)
     if (i->sub <= MD_IMUL) {
         /* CF=OF from the high half; SF/ZF/PF from the low half (undefined, as
          * P6 computes them), AF cleared */
-        flags_set_szp(c, (uint32_t)lo, size);
-        set_flag(c, F_CF | F_OF, of);
-        c->eflags &= ~F_AF;
+        flags_set_fixed(c, (uint32_t)lo, size, of ? F_CF | F_OF : 0);
     }
 }
 
@@ -194,9 +192,7 @@ static void imul_common(struct cpu *c, const struct insn *i, uint32_t a, uint32_
     int size = i->osz;
     int64_t p = (int64_t)sext(a, size) * sext(b, size);
     uint32_t r = (uint32_t)p & size_mask(size);
-    flags_set_szp(c, r, size);
-    set_flag(c, F_CF | F_OF, p != (int64_t)sext(r, size));
-    c->eflags &= ~F_AF;
+    flags_set_fixed(c, r, size, p != (int64_t)sext(r, size) ? F_CF | F_OF : 0);
     sem_reg_write(c, i->reg, size, r);
 }
 

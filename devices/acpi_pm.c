@@ -11,8 +11,20 @@
  * event only while TMROF_EN and SCI_EN are set), GPSTS/GPEN (GPE0 block).
  * The SCI is a level on IRQ 9 while any enabled event is pending.  SUS_EN
  * with SUS_TYP 000 (soft off, the \_S5 value in the BIOS's DSDT) powers the
- * machine off.  Left out: the other sleep states (logged, resumed at once),
- * SMI generation, the processor throttling and C2/C3 registers (storage;
+ * machine off.  The APM control/status registers (B2h/B3h) are storage,
+ * except that writing the FADT's ACPI_ENABLE (F1h) or ACPI_DISABLE (F0h)
+ * command to APMC sets or clears SCI_EN: a departure that stands in for the
+ * SMI handler of QEMU-style firmware (SeaBIOS's own FADT names SMI_CMD B2h
+ * and those values; without it Linux reports "Hardware did not enter ACPI
+ * mode"), as tarsier has no SMM.
+ * QEMU's additions to its PIIX4, which SeaBIOS's own ACPI tables use (QEMU's
+ * "ACPI PCI hotplug" and "ACPI CPU hotplug" interface descriptions): GPE0
+ * also appears at AFE0h (the FADT's GPE0_BLK there), the PCI hotplug block at
+ * AE00h (slots up/down read 0: nothing is ever hot-plugged; eject is
+ * refused and logged once; removable slots 0; bus select is storage) and the
+ * CPU present bitmap at AF00h (CPU 0 only).  Without them those ports read
+ * all ones and Linux takes every slot for an eject request.
+ * Left out: the other sleep states (logged, resumed at once), SMI generation, the processor throttling and C2/C3 registers (storage;
  * reading PLVL2/3 does not idle), device monitors, the SMBus controller
  * (SMBBA reads as not assigned).
  */
@@ -168,6 +180,75 @@ static void pm_write(void *opaque, uint32_t off, uint32_t val, int size)
 
 const struct io_ops acpi_pm_io_ops = { pm_read, pm_write, IO_SIZE8 | IO_SIZE16 | IO_SIZE32 };
 
+static uint32_t apm_read(void *opaque, uint32_t off, int size)
+{
+    struct acpi_pm *pm = opaque;
+    return off == 0 ? pm->apmc : pm->apms;
+}
+
+static void apm_write(void *opaque, uint32_t off, uint32_t val, int size)
+{
+    struct acpi_pm *pm = opaque;
+    if (off) {
+        pm->apms = (uint8_t)val;
+        return;
+    }
+    pm->apmc = (uint8_t)val;
+    if (pm->apmc == ACPI_APM_ENABLE)
+        pm->regs[ACPI_PM1_CNT] |= ACPI_CNT_SCI_EN;
+    else if (pm->apmc == ACPI_APM_DISABLE)
+        pm->regs[ACPI_PM1_CNT] &= (uint8_t)~ACPI_CNT_SCI_EN;
+    else
+        return;
+    tmr_sync(pm);
+    update_sci(pm);
+    tmr_arm(pm);
+}
+
+const struct io_ops acpi_pm_apm_ops = { apm_read, apm_write, IO_SIZE8 };
+
+static uint32_t qemu_gpe_read(void *opaque, uint32_t off, int size)
+{
+    return pm_read(opaque, ACPI_GPE0_STS + (off & 3), size);
+}
+
+static void qemu_gpe_write(void *opaque, uint32_t off, uint32_t val, int size)
+{
+    pm_write(opaque, ACPI_GPE0_STS + (off & 3), val, size);
+}
+
+const struct io_ops acpi_pm_qemu_gpe_ops = { qemu_gpe_read, qemu_gpe_write, IO_SIZE8 | IO_SIZE16 | IO_SIZE32 };
+
+static uint32_t pcihp_read(void *opaque, uint32_t off, int size)
+{
+    struct acpi_pm *pm = opaque;
+    return off == 16 ? pm->pcihp_bnum : 0; /* PCIU, PCID, B0EJ, removable: 0 */
+}
+
+static void pcihp_write(void *opaque, uint32_t off, uint32_t val, int size)
+{
+    struct acpi_pm *pm = opaque;
+    if (off == 16)
+        pm->pcihp_bnum = (uint8_t)val;
+    else if (off >= 8 && off < 12 && val && !(pm->warned & 2)) {
+        pm->warned |= 2;
+        fprintf(stderr, "tarsier: acpi-pm: PCI hot-unplug (eject %08x) is not implemented\n", val);
+    }
+}
+
+const struct io_ops acpi_pm_qemu_pcihp_ops = { pcihp_read, pcihp_write, IO_SIZE8 | IO_SIZE16 | IO_SIZE32 };
+
+static uint32_t cpuhp_read(void *opaque, uint32_t off, int size)
+{
+    return off == 0 ? 0x01 : 0x00;
+}
+
+static void cpuhp_write(void *opaque, uint32_t off, uint32_t val, int size)
+{
+}
+
+const struct io_ops acpi_pm_qemu_cpuhp_ops = { cpuhp_read, cpuhp_write, IO_SIZE8 };
+
 void acpi_pm_init(struct acpi_pm *pm, struct vclock *clock)
 {
     struct pci_func *f = &pm->pci;
@@ -190,6 +271,8 @@ void acpi_pm_init(struct acpi_pm *pm, struct vclock *clock)
     memset(pm->regs, 0, sizeof(pm->regs));
     pm->poweroff_requested = 0;
     pm->sci_level = 0;
+    pm->apmc = pm->apms = 0;
+    pm->pcihp_bnum = 0;
     pm->clock = clock;
     pm->ev = clock_add_event(clock, "acpi-pm-timer", carry_fire, pm);
     pm->carries = ticks_at(clock->now) >> 23;
@@ -199,6 +282,9 @@ static const struct state_field acpi_pm_fields[] = {
     STATE_ARRAY(struct acpi_pm, pci.cfg, ST_BYTES, 256),
     STATE_ARRAY(struct acpi_pm, regs, ST_BYTES, ACPI_PM_IO_SIZE),
     STATE_FIELD(struct acpi_pm, sci_level, ST_U8),
+    STATE_FIELD(struct acpi_pm, apmc, ST_U8),
+    STATE_FIELD(struct acpi_pm, apms, ST_U8),
+    STATE_FIELD(struct acpi_pm, pcihp_bnum, ST_U8),
     STATE_FIELD(struct acpi_pm, carries, ST_U64),
     STATE_END
 };

@@ -77,8 +77,11 @@ uint8_t *stdvga_pci_read_rom(const char *path, size_t *len, char *err, size_t er
         return NULL;
     }
     if (n == 0 || n > STDVGA_ROM_MAX) {
-        snprintf(err, errlen, "-vga-bios: '%s' is %s; a video BIOS image must be 1 byte to %u KiB", path,
-                 n ? "larger than that" : "empty", STDVGA_ROM_MAX >> 10);
+        if (n)
+            snprintf(err, errlen, "-vga-bios: '%s' is larger than %u KiB (the expansion ROM limit)", path,
+                     STDVGA_ROM_MAX >> 10);
+        else
+            snprintf(err, errlen, "-vga-bios: '%s' is empty", path);
         free(buf);
         return NULL;
     }

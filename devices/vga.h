@@ -16,7 +16,7 @@
 
 #define VGA_VRAM_SIZE (16u << 20)    /* the VBE frame buffer; the VGA planes are its first 256 KiB */
 #define VGA_PLANE_SIZE 0x10000u      /* 64 KiB per plane, four planes interleaved byte by byte */
-#define VGA_LFB_BASE 0xE0000000u     /* the linear frame buffer (until the PCI BAR moves it) */
+#define VGA_LFB_BASE 0xE0000000u     /* where the built-in BIOS puts the frame buffer (PCI BAR0) */
 #define VGA_MAX_W 1600               /* largest frame the renderer produces */
 #define VGA_MAX_H 1200
 #define VGA_MAX_RECTS 16

@@ -24,6 +24,8 @@ static void usage(FILE *f)
             "usage: tarsier [options]\n"
             "  -bios FILE          raw ROM image mapped at the top of 1 MiB and below 4 GiB\n"
             "                      (default: the built-in BIOS)\n"
+            "  -vga-bios FILE      video BIOS image (up to 256 KiB) served by the PCI display's\n"
+            "                      expansion ROM, e.g. SeaBIOS's vgabios-stdvga.bin with -bios\n"
             "  -fda/-fdb FILE      floppy disk images (160 KiB to 2.88 MiB)\n"
             "  -hda/-hdb FILE      hard disk images (raw): IDE primary master/slave\n"
             "  -hdc/-hdd FILE      hard disk images on the IDE secondary master/slave\n"
@@ -105,6 +107,10 @@ int main(int argc, char **argv)
             if (!need_arg(argc, argv, k))
                 return 2;
             cfg.bios_path = argv[++k];
+        } else if (!strcmp(a, "-vga-bios")) {
+            if (!need_arg(argc, argv, k))
+                return 2;
+            cfg.vga_bios_path = argv[++k];
         } else if (!strcmp(a, "-cpu")) {
             if (!need_arg(argc, argv, k))
                 return 2;

@@ -370,7 +370,13 @@ static int add_pci(struct machine *m, const struct machine_config *cfg, char *er
         pci_bus_add(&m->pci, &m->pm.pci, PCI_DEVFN(1, 3), "piix4-pm") ||
         pci_bus_add(&m->pci, &m->svga.pci, PCI_DEVFN(2, 0), "stdvga"))
         return -1;
-    return portbus_register(&m->io, 0xCF8, 8, &pci_conf_ops, &m->pci, "pci-conf");
+    return portbus_register(&m->io, 0xCF8, 8, &pci_conf_ops, &m->pci, "pci-conf") ||
+           add_timed(m, ACPI_APM_PORT, 2, &acpi_pm_apm_ops, &m->pm, "apm") ||
+           add_timed(m, ACPI_QEMU_GPE, 4, &acpi_pm_qemu_gpe_ops, &m->pm, "acpi-gpe-qemu") ||
+           portbus_register(&m->io, ACPI_QEMU_PCIHP, ACPI_QEMU_PCIHP_SIZE, &acpi_pm_qemu_pcihp_ops, &m->pm,
+                            "acpi-pcihp-qemu") ||
+           portbus_register(&m->io, ACPI_QEMU_CPUHP, ACPI_QEMU_CPUHP_SIZE, &acpi_pm_qemu_cpuhp_ops, &m->pm,
+                            "acpi-cpuhp-qemu");
 }
 
 static int64_t days_from_1970(unsigned y, unsigned mo, unsigned d)
@@ -439,6 +445,32 @@ static void cmos_setup(struct machine *m)
         sum = (uint16_t)(sum + c[i]);
     c[0x2E] = (uint8_t)(sum >> 8);
     c[0x2F] = (uint8_t)sum;
+}
+
+/* The boot order for firmware that reads it from CMOS (SeaBIOS's QEMU build,
+ * the Bochs convention): 3Dh bits 3-0 the first device, bits 7-4 the second,
+ * 38h bits 7-4 the third; 1 floppy, 2 hard disk, 3 CD-ROM.  38h bit 0 stays
+ * clear (check the floppy boot signature).  The built-in BIOS takes -boot
+ * directly. */
+static int cmos_boot_order(struct machine *m, const char *order, char *err, size_t errlen)
+{
+    static const char letters[] = "abcd";
+    uint8_t dev[3] = { 0, 0, 0 };
+    int n = 0;
+    for (const char *o = order ? order : "acd"; *o; o++) {
+        const char *at = strchr(letters, *o);
+        if (!at) {
+            snprintf(err, errlen, "-boot: '%s': use drive letters a, b, c or d", order);
+            return -1;
+        }
+        long k = at - letters;
+        uint8_t d = (uint8_t)(k < 2 ? 1 : k); /* a, b: floppy; c: 2; d: 3 */
+        if (n < 3 && !memchr(dev, d, (size_t)n))
+            dev[n++] = d;
+    }
+    m->rtc.cmos[0x3D] = (uint8_t)(dev[0] | dev[1] << 4);
+    m->rtc.cmos[0x38] = (uint8_t)(dev[2] << 4);
+    return 0;
 }
 
 /* The two 16550A UARTs at their PC/AT addresses and IRQs. */
@@ -536,6 +568,8 @@ static int add_chipset(struct machine *m, const struct machine_config *cfg, char
     m->rtc.irq = machine_irq(m, 8);
     rtc_init(&m->rtc, &m->clock, epoch);
     cmos_setup(m);
+    if (cmos_boot_order(m, cfg->boot_order, err, errlen))
+        return -1;
     m->kbc.irq1 = machine_irq(m, 1);
     m->kbc.irq12 = machine_irq(m, 12);
     m->kbc.mem = &m->mem;

@@ -30,6 +30,15 @@ expect_error "bad -debugcon" "-debugcon" -debugcon tcp:1 -bios "$work/zero.rom"
 expect_error "bad -postcode port" "-postcode" -postcode "file:$work/p,port=70000" -bios "$work/zero.rom"
 expect_error "bad -d" "unknown trace category" -d bogus -bios "$work/zero.rom"
 expect_error "missing argument" "needs an argument" -bios
+# -vga-bios: the PCI display's expansion ROM image; one line naming the file
+head -c 262145 /dev/zero > "$work/big.vgarom"
+expect_error "missing video BIOS" "-vga-bios: cannot open '$work/none.vgarom'" -vga-bios "$work/none.vgarom"
+expect_error "empty video BIOS" "-vga-bios: '$work/empty.rom' is empty" -vga-bios "$work/empty.rom"
+expect_error "oversized video BIOS" "'$work/big.vgarom' is larger than 256 KiB" -vga-bios "$work/big.vgarom"
+expect_error "video BIOS is a directory" "-vga-bios: cannot read '$work'" -vga-bios "$work"
+expect_error "missing -vga-bios argument" "needs an argument" -vga-bios
+n=$("$tarsier" -vga-bios "$work/big.vgarom" 2>&1 >/dev/null | wc -l)
+[ "$n" = 1 ] || { echo "FAIL: the -vga-bios error is $n lines, not one"; fail=1; }
 # disks, kernels and scripts
 head -c 1000 /dev/zero > "$work/odd.img"
 head -c 1474560 /dev/zero > "$work/blank144.img"

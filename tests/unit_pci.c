@@ -276,6 +276,57 @@ START_TEST(test_s5_poweroff)
 }
 END_TEST
 
+/* APMC (B2h): the FADT's ACPI enable/disable commands set and clear SCI_EN
+ * (SeaBIOS's tables; Linux writes F1h there); other values are storage. */
+START_TEST(test_apm_acpi_enable)
+{
+    struct machine *m = board();
+    pm_enable(m);
+    portbus_out(&m->io, 0xB3, 0x5A, 1);
+    ck_assert_uint_eq(portbus_in(&m->io, 0xB3, 1), 0x5Au);
+    portbus_out(&m->io, 0xB2, 0x12, 1);
+    ck_assert_uint_eq(portbus_in(&m->io, 0xB2, 1), 0x12u);
+    ck_assert_uint_eq(portbus_in(&m->io, 0x604, 2) & 1u, 0u);
+    portbus_out(&m->io, 0x600 + 2, 0x0100, 2);             /* PWRBTN_EN */
+    acpi_pm_power_button(&m->pm);
+    ck_assert_int_eq(irq_level(m, 9), 0);                  /* SCI_EN clear: no SCI */
+    portbus_out(&m->io, 0xB2, 0xF1, 1);                    /* ACPI_ENABLE */
+    ck_assert_uint_eq(portbus_in(&m->io, 0x604, 2) & 1u, 1u);
+    ck_assert_int_eq(irq_level(m, 9), 1);
+    portbus_out(&m->io, 0xB2, 0xF0, 1);                    /* ACPI_DISABLE */
+    ck_assert_uint_eq(portbus_in(&m->io, 0x604, 2) & 1u, 0u);
+    ck_assert_int_eq(irq_level(m, 9), 0);
+    machine_destroy(m);
+}
+END_TEST
+
+/* QEMU's PIIX4 additions that SeaBIOS's ACPI tables name: GPE0 seen at
+ * AFE0h, PCI hotplug at AE00h (nothing plugged or unplugged), CPU 0 present
+ * at AF00h.  Unclaimed, they read all ones (every slot "ejected"). */
+START_TEST(test_qemu_acpi_ports)
+{
+    struct machine *m = board();
+    pm_enable(m);
+    ck_assert_uint_eq(portbus_in(&m->io, 0xAE00, 4), 0u);          /* PCIU */
+    ck_assert_uint_eq(portbus_in(&m->io, 0xAE04, 4), 0u);          /* PCID */
+    portbus_out(&m->io, 0xAE10, 0, 4);
+    ck_assert_uint_eq(portbus_in(&m->io, 0xAE10, 4), 0u);          /* bus select */
+    ck_assert_uint_eq(portbus_in(&m->io, 0xAF00, 1), 1u);
+    ck_assert_uint_eq(portbus_in(&m->io, 0xAF01, 1), 0u);
+    ck_assert_uint_eq(portbus_in(&m->io, 0xAFE0, 4), 0u);          /* GPE STS/EN */
+    portbus_out(&m->io, 0xAFE2, 0x0004, 2);                        /* GPE2 enable, both views */
+    ck_assert_uint_eq(portbus_in(&m->io, 0x60E, 2), 0x0004u);
+    m->pm.regs[ACPI_GPE0_STS] = 0x04;                              /* a pending GPE 2 */
+    portbus_out(&m->io, 0x604, 0x0001, 2);                         /* SCI_EN */
+    ck_assert_int_eq(irq_level(m, 9), 1);
+    ck_assert_uint_eq(portbus_in(&m->io, 0xAFE0, 2), 0x0004u);
+    portbus_out(&m->io, 0xAFE0, 0x0004, 2);                        /* write 1 clears */
+    ck_assert_uint_eq(portbus_in(&m->io, 0x60C, 2), 0u);
+    ck_assert_int_eq(irq_level(m, 9), 0);
+    machine_destroy(m);
+}
+END_TEST
+
 START_TEST(test_pirq_routing)
 {
     struct machine *m = board();
@@ -349,6 +400,8 @@ int main(void)
     tcase_add_test(tc, test_pm_timer);
     tcase_add_test(tc, test_s5_poweroff);
     tcase_add_test(tc, test_pirq_routing);
+    tcase_add_test(tc, test_apm_acpi_enable);
+    tcase_add_test(tc, test_qemu_acpi_ports);
     tcase_add_test(tc, test_bios_post);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);

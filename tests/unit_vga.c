@@ -213,6 +213,12 @@ START_TEST(test_vbe_dispi)
     outw(m, 0x1CE, 3); outw(m, 0x1CF, 32);
     outw(m, 0x1CE, 4); outw(m, 0x1CF, 0x41);
     ck_assert_uint_eq(inw(m, 0x1CF) & 1, 1);
+    /* the frame buffer is BAR0 of the PCI display function 00:02.0: place it
+     * and enable memory decode as firmware does */
+    portbus_out(&m->io, 0xCF8, 0x80001010u, 4);
+    portbus_out(&m->io, 0xCFC, VGA_LFB_BASE, 4);
+    portbus_out(&m->io, 0xCF8, 0x80001004u, 4);
+    portbus_out(&m->io, 0xCFC, 0x0002, 2);
     memmap_write(&m->mem, VGA_LFB_BASE + 4, 0x00123456, 4);
     /* the banked window shows the same memory */
     outw(m, 0x1CE, 5); outw(m, 0x1CF, 0);

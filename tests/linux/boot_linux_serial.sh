@@ -53,6 +53,13 @@ wait-serial "SR0-END" 120
 type-serial "dd if=/dev/sr0 of=/dev/sda bs=65536 count=16 seek=64 2>/dev/null; sync; echo WRITE-E'"''"'ND\n"
 wait-serial "WRITE-END" 120'
 fi
+# the data disk is the second SCSI disk when a hard disk sits before it
+datadev=sdb
+[ "$mode" = iso ] && datadev=sda
+# firmware images named on the command line come from Debian's seabios package
+for a in "$@"; do
+    case $a in /usr/share/seabios/*) need_tools "seabios:$a" || exit 1 ;; esac
+done
 # (markers are typed split, e.g. :P''CI, so the terminal's echo of a command
 # never satisfies a wait)
 cat > "$work/serial.script" <<EOS
@@ -63,7 +70,7 @@ type-serial "dmesg | grep -i -E 'pci|acpi|firmware|sci|ata|sd ' ; echo DMESG-E''
 wait-serial "DMESG-END" 60
 type-serial "echo PCI:; ls /sys/bus/pci/devices; echo :P''CI\n"
 wait-serial ":PCI" 30
-type-serial "mount -t ext2 -o ro /dev/sdb /mnt && sha256sum /mnt/data.bin; echo SUM-E''ND\n"
+type-serial "mount -t ext2 -o ro /dev/$datadev /mnt && sha256sum /mnt/data.bin; echo SUM-E''ND\n"
 wait-serial "SUM-END" 60
 $ide_steps
 type-serial "poweroff -f\n"

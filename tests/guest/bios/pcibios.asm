@@ -130,7 +130,7 @@ main:
     movzx eax, ah
     CHECK eax, 0x89, "B10E small buffer status"
     movzx eax, word [rbuf]
-    CHECK eax, 16, "B10E size needed"
+    CHECK eax, 32, "B10E size needed"        ; devices 1 (PIIX) and 2 (display)
     mov ax, 0xB10E
     xor bx, bx
     int 0x1A
@@ -142,6 +142,10 @@ main:
     CHECK eax, 0x61, "B10E INTA# link (PIRQB)"
     movzx eax, word [rtable + 3]
     CHECK eax, 0xDEB8, "B10E INTA# IRQ map"
+    movzx eax, byte [rtable + 16 + 1]
+    CHECK eax, 0x10, "B10E device 2"
+    movzx eax, byte [rtable + 16 + 2]
+    CHECK eax, 0x62, "B10E device 2 INTA# link (PIRQC)"
 
     mov si, msg_pass
     call puts
