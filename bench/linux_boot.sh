@@ -18,7 +18,7 @@
 # Both emulators boot the same Debian linux-image-686 kernel with the same
 # busybox initramfs: -m 256, -kernel/-initrd, "console=ttyS0 panic=-1".
 # The initramfs's /init mounts proc, prints "shell ready" on the serial
-# console and powers the machine off.  tarsier runs headless with
+# console and, two seconds later, powers the machine off.  tarsier runs headless with
 # -serial file: and a -script that waits for "shell ready" and quits;
 # QEMU (qemu-system-i386 -accel tcg -cpu pentium3, Debian's qemu-system-x86,
 # installed with apt-get when missing) writes its serial console to a pipe
@@ -96,13 +96,15 @@ linux_fetch "$pkgs" || die "cannot fetch Debian's kernel and busybox into $pkgs"
 kernel=$LINUX_KERNEL
 
 tree="$workdir/initrd"
-rm -rf "$tree" && mkdir -p "$tree/bin" "$tree/proc" "$tree/sys" "$tree/dev" || die "mkdir failed"
+rm -rf "$tree"
+mkdir -p "$tree/bin" "$tree/proc" "$tree/sys" "$tree/dev" || die "mkdir failed"
 cp "$LINUX_ROOT/bin/busybox" "$tree/bin/" || die "no busybox in $LINUX_ROOT"
 cat >"$tree/init" <<'EOI'
 #!/bin/busybox sh
 /bin/busybox --install -s /bin
 mount -t proc proc /proc
 echo "linux_boot: shell ready"
+sleep 2
 poweroff -f
 EOI
 chmod +x "$tree/init"

@@ -92,10 +92,22 @@ void bios_build_rom(struct bios *b)
     static const uint8_t irq13[] = { 0x50, 0x30, 0xC0, 0xE6, 0xF0, 0xB0, 0x20, 0xE6, 0xA0,
                                      0xE6, 0x20, 0x58, 0xCD, 0x02, 0xCF };
     b->stub[0x75] = put(&e, irq13, sizeof(irq13));
-    static const uint8_t svcs[] = { BSVC_VIDEO, BSVC_EQUIP, BSVC_MEMSIZE, BSVC_DISK, BSVC_SERIAL,
-                                    BSVC_SYS, BSVC_KBD, BSVC_PRINTER, BSVC_TIME };
+    /* IRQ12 (int15_mouse.c): push ds; pusha; trap; CF: push ax, bx, cx, 0;
+     * call far [22h] (DS = EBDA); add sp, 8; then EOI both PICs; popa; pop ds; iret */
+    static const uint8_t irq12[] = { 0x1E, 0x60, 0x0F, 0x04, BSVC_IRQ12, 0x73, 0x0C, 0x50, 0x53, 0x51,
+                                     0x6A, 0x00, 0xFF, 0x1E, 0x22, 0x00, 0x83, 0xC4, 0x08, 0xB0, 0x20,
+                                     0xE6, 0xA0, 0xE6, 0x20, 0x61, 0x1F, 0xCF };
+    b->stub[0x74] = put(&e, irq12, sizeof(irq12));
+    static const uint8_t svcs[] = { BSVC_VIDEO, BSVC_EQUIP, BSVC_MEMSIZE, BSVC_DISK,
+                                    BSVC_KBD, BSVC_PRINTER, BSVC_TIME };
     for (unsigned k = 0; k < sizeof(svcs); k++)
         b->stub[svcs[k]] = stub_service(&e, svcs[k]);
+    /* INT 14h, 15h (int15_wait.c): trap; CF: sti; hlt; trap svc|BSVC_RETRY; jc back; iret */
+    for (uint8_t v = BSVC_SERIAL; v <= BSVC_SYS; v++) {
+        const uint8_t wait[] = { 0x0F, 0x04, v, 0x73, 0x07, 0xFB, 0xF4, 0x0F, 0x04, (uint8_t)(v | BSVC_RETRY),
+                                 0x72, 0xF9, 0xCF };
+        b->stub[v] = put(&e, wait, sizeof(wait));
+    }
     /* INT 18h: report, then stop */
     static const uint8_t noboot[] = { 0x0F, 0x04, BSVC_NOBOOT, 0xFA, 0xF4, 0xEB, 0xFC };
     b->stub[0x18] = put(&e, noboot, sizeof(noboot));
@@ -197,6 +209,8 @@ static void post(struct bios *b, struct cpu *c)
     portbus_out(b->io, 0x3F2, 0x0C, 1);
     bios_pci_init(b);
     bios_acpi_build(b);
+    bios_wait_post(b);
+    bios_mouse_post(b);
     bios_video_init(b);
     bios_tty_puts(b, "tarsier BIOS\r\n");
     /* stack for the boot loader */
@@ -256,8 +270,6 @@ static void int15(struct bios *b, struct cpu *c)
         break;
     case 0x4F: /* keyboard intercept: process the key */
         bios_ret_flag(b, F_CF, true);
-        return;
-    case 0x86: /* wait: time passes in the guest's own loop; return at once */
         return;
     case 0x87: { /* move block through a GDT at ES:SI */
         uint32_t g = bios_seg_lin(c, SEG_ES, c->r[R_ESI]);
@@ -383,8 +395,16 @@ int bios_call(void *opaque, struct cpu *c, int svc)
     case BSVC_EQUIP: set16(c, R_EAX, bios_rd16(b, BDA + 0x10)); return 0;
     case BSVC_MEMSIZE: set16(c, R_EAX, bios_rd16(b, BDA + 0x13)); return 0;
     case BSVC_DISK: bios_int13(b, c); return 0;
-    case BSVC_SERIAL: set_hi(c, R_EAX, 0x80); return 0;  /* time-out: no serial BIOS yet */
-    case BSVC_SYS: int15(b, c); return 0;
+    case BSVC_SERIAL: case BSVC_SERIAL | BSVC_RETRY: return bios_int14(b, c, svc & BSVC_RETRY);
+    case BSVC_SYS: case BSVC_SYS | BSVC_RETRY:
+        if (reg8_hi(c, R_EAX) == 0x83 || reg8_hi(c, R_EAX) == 0x86)
+            return bios_int15_wait(b, c, svc & BSVC_RETRY);
+        if (reg8_hi(c, R_EAX) == 0xC2)
+            bios_int15_mouse(b, c);
+        else
+            int15(b, c);
+        return 0;
+    case BSVC_IRQ12: return bios_irq12(b, c);
     case BSVC_KBD: return bios_int16(b, c);
     case BSVC_PRINTER: set_hi(c, R_EAX, 0x01); return 0; /* time-out: no printer */
     case BSVC_TIME: int1a(b, c); return 0;

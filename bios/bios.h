@@ -15,6 +15,7 @@
 
 #include "cpu/cpu.h"
 #include "bios/multiboot.h"
+#include "machine/clock.h"
 #include "machine/disk.h"
 #include "machine/memmap.h"
 #include "machine/portbus.h"
@@ -28,6 +29,8 @@ enum {
     BSVC_DISK = 0x13, BSVC_SERIAL = 0x14, BSVC_SYS = 0x15, BSVC_KBD = 0x16, BSVC_PRINTER = 0x17,
     BSVC_NOBOOT = 0x18, BSVC_BOOT = 0x19, BSVC_TIME = 0x1A, BSVC_POST = 0xF0,
     BSVC_BIOS32 = 0xE0, BSVC_PCI32 = 0xE1, /* 32-bit entries (pcibios.c; ROM offsets D800h-D8FFh) */
+    BSVC_IRQ12 = 0x74,           /* PS/2 mouse (int15_mouse.c) */
+    BSVC_RETRY = 0x80,           /* or'ed into 14h/15h: the stub's call after a wait (int15_wait.c) */
 };
 
 struct bios {
@@ -50,6 +53,14 @@ struct bios {
     uint8_t boot_drive;
     uint8_t e0_prefix;           /* INT 09h saw an E0 extended-key prefix */
     uint32_t idle_polls;         /* consecutive INT 16h polls that found no key */
+    struct bios_wait {           /* waits in virtual time (int15_wait.c) */
+        struct vclock *clock;
+        int ev;                  /* the clock event: ends a wait, wakes the stub's HLT */
+        uint64_t wake_at;        /* virtual ns to wake the stub's HLT, CLOCK_NEVER: none */
+        uint64_t end_at;         /* INT 15h 83h/86h: the interval's end */
+        uint32_t flag_phys;      /* ... the user flag byte it sets (physical address) */
+        uint8_t active, is86;    /* an 83h/86h interval runs; 86h's (flag at 40:A0) */
+    } wait;
     bool linux_boot;             /* INT 19h enters a kernel placed by -kernel */
     bool multiboot;              /* ... or a Multiboot kernel */
     struct multiboot_entry mb;
@@ -92,5 +103,20 @@ int bios_int16(struct bios *b, struct cpu *c);
 void bios_irq1(struct bios *b, struct cpu *c);
 /* Put a key (scan code << 8 | ASCII) into the BDA keyboard buffer; 0 if full. */
 int bios_kbd_push(struct bios *b, uint16_t key);
+/* Waits in virtual time (int15_wait.c): the clock event (0, or -1 if the
+ * clock has no room), virtual now, a wake-up of the stub's STI; HLT by
+ * `when`, POST's reset, and INT 15h AH=83h/86h (nonzero: wait). */
+int bios_wait_attach(struct bios *b, struct vclock *clock);
+uint64_t bios_now(struct bios *b);
+void bios_wake_at(struct bios *b, uint64_t when);
+void bios_wait_post(struct bios *b);
+int bios_int15_wait(struct bios *b, struct cpu *c, int retry);
+/* Serial ports (int14.c): INT 14h; nonzero: wait. */
+int bios_int14(struct bios *b, struct cpu *c, int retry);
+/* PS/2 mouse (int15_mouse.c): POST, INT 15h AH=C2h, IRQ 12 (nonzero: call
+ * the device handler with the packet the registers now hold). */
+void bios_mouse_post(struct bios *b);
+void bios_int15_mouse(struct bios *b, struct cpu *c);
+int bios_irq12(struct bios *b, struct cpu *c);
 
 #endif

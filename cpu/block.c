@@ -81,6 +81,7 @@ void block_cache_invalidate_page(void *opaque, uint32_t phys_page)
         bc->page_gen[p]++;
         memmap_clear_code(c->mem, p);
     }
+    c->code_epoch++; /* block links are checked against the epoch only */
     c->stats.smc_flushes++;
     if (p == bc->cur_page)
         c->stop_block = 1;
@@ -260,7 +261,7 @@ static void exec_block_traced(struct cpu *c, struct block *b, uint64_t limit)
  * that moves EIP (an interrupt delivered by an instruction, a REP yield) sets
  * stop_block or is caught by the EIP compare, so the loop stops there.
  */
-static void exec_block(struct cpu *c, struct block *b, uint64_t limit)
+static inline __attribute__((always_inline)) void exec_block(struct cpu *c, struct block *b, uint64_t limit)
 {
     struct block_cache *bc = c->bc;
     bc->cur_page = b->phys >> PAGE_SHIFT;
@@ -297,7 +298,7 @@ static struct block *linked(struct cpu *c, struct block *prev)
     for (int k = 0; k < 2; k++) {
         struct block_link *l = &prev->link[k];
         if (l->b && l->lin == lin && l->epoch == c->code_epoch && l->cpl == c->cpl &&
-            l->b->code32 == c->code32 && l->b->gen == page_gen(c->bc, l->b->phys) &&
+            l->b->code32 == c->code32 &&
             (c->model->gen == CPU_8086 ? (c->eip & 0xFFFF) + l->b->bytes <= 0x10000
                                        : c->eip + l->b->bytes - 1 <= c->seg[SEG_CS].limit))
             return l->b;

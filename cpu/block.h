@@ -16,7 +16,8 @@
 
 /* A remembered successor: the block that ran after this one from linear
  * address lin at privilege cpl, valid while the CPU's code epoch (mappings,
- * block arena) is unchanged and the block still fits the CS limit. */
+ * block arena, any invalidation of decoded code) is unchanged and the block
+ * still fits the CS limit. */
 struct block_link {
     struct block *b;
     uint32_t lin;

@@ -190,6 +190,19 @@ static void f_dec_r32(struct cpu *c, const struct insn *i)
     c->r[i->opc & 7] = a - 1;
 }
 
+/* INC/DEC of a memory dword: one translation for the read and the write */
+static void f_incdec_m32(struct cpu *c, const struct insn *i)
+{
+    uint32_t off = sem_ea(c, i), d = i->sub ? (uint32_t)-1 : 1u;
+    uint8_t *p = sem_fast_ptr(c, i->seg, off, 4, 1);
+    uint32_t a = p ? sem_load_host(p, 4) : sem_rmw_read_slow(c, i->seg, off, 4);
+    incdec_flags(c, a, a + d, i->sub);
+    if (p)
+        sem_store_host(p, 4, a + d);
+    else
+        sem_mem_write(c, i->seg, off, 4, a + d);
+}
+
 /* ---- shifts of a 32-bit register by an immediate or 1 (SHL, SHR, SAR) ---- */
 
 static inline unsigned shift_count(const struct cpu *c, const struct insn *i)
@@ -338,6 +351,8 @@ sem_fn sem_fast_pick(const struct insn *i, enum cpu_gen gen)
         return form == FM_EG ? (reg ? f_test_rr32 : f) : f_test_ri;
     if (f == sem_incdec && form == FM_Z)
         return i->sub ? f_dec_r32 : f_inc_r32;
+    if (f == sem_incdec && !reg)
+        return f_incdec_m32;
     if (f == sem_shift && reg) {
         if (i->sub == SH_SHL || i->sub == SH_SETMO)
             return f_shl_r32;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "frontend/drive.h"
@@ -53,6 +54,7 @@ static void usage(FILE *f)
             "  -exit-on-halt       exit with status 0 when the CPU halts with interrupts disabled\n"
             "  -timeout SECONDS    virtual-time limit; exit status 124 when reached\n"
             "  -no-reboot          stop on a triple fault or reset instead of rebooting\n"
+            "  -stats              at exit, print instructions executed, host time and MIPS on stderr\n"
             "  -d LIST             trace categories: %s\n"
             "  -D FILE             write traces to FILE (default stderr)\n"
             "  -s                  gdb stub on 127.0.0.1:1234 (same as -gdb tcp::1234)\n"
@@ -90,7 +92,7 @@ int main(int argc, char **argv)
     const char *textdump = NULL, *script = NULL, *control = NULL, *screendump = NULL;
     const char *serial_spec[2] = { NULL, NULL };
     int nserial = 0;
-    bool nographic = false;
+    bool nographic = false, stats = false;
     enum sdl_display_kind display = SDL_DISPLAY_DEFAULT;
     struct sdl_options display_opts;
     sdl_default_options(&display_opts);
@@ -159,6 +161,8 @@ int main(int argc, char **argv)
             cfg.exit_on_halt = true;
         } else if (!strcmp(a, "-no-reboot")) {
             cfg.no_reboot = true;
+        } else if (!strcmp(a, "-stats")) {
+            stats = true;
         } else if (!strcmp(a, "-timeout")) {
             if (!need_arg(argc, argv, k))
                 return 2;
@@ -341,6 +345,8 @@ int main(int argc, char **argv)
         }
     }
     int status;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     if (control) {
         int lfd = control_listen(control, err, sizeof(err));
         if (lfd < 0) {
@@ -370,6 +376,15 @@ int main(int argc, char **argv)
     if (m->status == MS_SIGNAL)
         fprintf(stderr, "tarsier: stopped by signal %d\n", (int)stop_signal);
     sdl_close(window);
+    if (stats) {
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+        const struct cpu *c = &m->cpu;
+        fprintf(stderr, "tarsier: stats: %llu instructions, %.3f s host, %.1f MIPS, %llu blocks decoded, "
+                "%llu code invalidations\n", (unsigned long long)c->icount, secs,
+                secs > 0 ? (double)c->icount / secs / 1e6 : 0.0, (unsigned long long)c->stats.blocks_decoded,
+                (unsigned long long)c->stats.smc_flushes);
+    }
     machine_destroy(m);
     serial_close(&ports[0]);
     serial_close(&ports[1]);

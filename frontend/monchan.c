@@ -119,6 +119,7 @@ static void drop(struct monchan *mc)
         close(mc->fd);
     mc->fd = -1; /* stdio at EOF: the machine runs on without a monitor */
     mc->len = 0;
+    mc->overlong = 0;
 }
 
 void monchan_service(struct monchan *mc, const struct pollfd *pf, int n, monchan_line_fn fn, void *opaque)
@@ -134,6 +135,7 @@ void monchan_service(struct monchan *mc, const struct pollfd *pf, int n, monchan
             setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
             mc->fd = fd;
             mc->len = 0;
+            mc->overlong = 0;
             monchan_out(mc, "tarsier monitor: type 'help' for the commands\n");
             monchan_prompt(mc);
             continue;
@@ -152,11 +154,17 @@ void monchan_service(struct monchan *mc, const struct pollfd *pf, int n, monchan
                 if (mc->len && mc->line[mc->len - 1] == '\r')
                     mc->line[mc->len - 1] = 0;
                 mc->len = 0;
-                if (fn(opaque, mc->line))
+                if (mc->overlong) { /* not run cut short: say so */
+                    mc->overlong = 0;
+                    monchan_out(mc, "error: line too long (at most 510 characters); ignored\n");
+                } else if (fn(opaque, mc->line)) {
                     return; /* the command ended the run */
+                }
                 monchan_prompt(mc);
             } else if (mc->len < sizeof(mc->line) - 1) {
                 mc->line[mc->len++] = buf[j];
+            } else {
+                mc->overlong = 1;
             }
         }
     }

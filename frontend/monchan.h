@@ -21,6 +21,7 @@ struct monchan {
     int lfd, fd;           /* tcp: listener and client (-1: none); stdio: fd 0 until EOF, then -1 */
     char line[512];
     size_t len;
+    int overlong;          /* the line being read did not fit: refuse it at its end */
 };
 
 /* Called for each line; nonzero ends the run (no more input or prompt). */

@@ -9,6 +9,8 @@
  *   type-serial TEXT             send TEXT to COM1's receiver (same escapes)
  *   key NAME...                  press keys together and release them,
  *                                e.g. key ctrl-alt-delete, key enter, key f1
+ *   mouse DX DY [BUTTONS]        move the PS/2 mouse (DY > 0 is down) with the
+ *                                buttons held (bit 0 left, 1 right, 2 middle)
  *   sleep SECONDS                let the machine run
  *   textdump PATH                write the text screen to PATH
  *   screendump PATH.png          write the displayed frame (VGA/VBE) as a PNG
@@ -279,6 +281,22 @@ int script_exec(struct script *s, char *line)
     }
     if (!strcmp(cmd, "key"))
         return press_keys(s, arg);
+    if (!strcmp(cmd, "mouse")) {
+        long v[3] = { 0, 0, 0 };
+        char *p = arg, *end;
+        int n = 0;
+        for (; n < 3; n++, p = end) {
+            v[n] = strtol(p, &end, 0);
+            if (end == p)
+                break;
+        }
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (n < 2 || *p || v[0] < -2000 || v[0] > 2000 || v[1] < -2000 || v[1] > 2000 || v[2] < 0 || v[2] > 7)
+            goto syntax;
+        kbc_mouse(&s->m->kbc, (int)v[0], (int)v[1], (unsigned)v[2]);
+        return run_for(s, KEY_GAP_NS);
+    }
     if (!strcmp(cmd, "sleep")) {
         char *end;
         double secs = strtod(arg, &end);

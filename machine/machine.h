@@ -2,7 +2,7 @@
  * machine.h - the board.  struct machine owns the CPU, RAM, memory map, port
  * bus, virtual clock and every device; there is no mutable global state, so
  * two machines can live in one process.  The board wires ports, MMIO ranges
- * and IRQ lines in one place (machine.c).
+ * and IRQ lines in one place (board.c).
  */
 #ifndef TARSIER_MACHINE_H
 #define TARSIER_MACHINE_H

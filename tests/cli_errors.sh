@@ -63,6 +63,9 @@ printf 'sleep 0.01\nfrobnicate\n' > "$work/bad.script"
 perl -e 'print "\xEB\xFE" x 32768' > "$work/spin.rom"   # jmp $ everywhere, from the reset vector on
 msg=$("$tarsier" -bios "$work/spin.rom" -script "$work/bad.script" 2>&1); rc=$?
 if [ $rc = 3 ] && echo "$msg" | grep -q "bad.script:2: unknown command"; then echo "ok: script error names its line"; else echo "FAIL: script error (status $rc): $msg"; fail=1; fi
+printf 'mouse 5 5 0\nmouse 5 5 8\n' > "$work/mouse.script"   # buttons are bits 0-2
+msg=$("$tarsier" -bios "$work/spin.rom" -script "$work/mouse.script" 2>&1); rc=$?
+if [ $rc = 3 ] && echo "$msg" | grep -q "mouse.script:2: bad arguments for 'mouse'"; then echo "ok: mouse arguments checked"; else echo "FAIL: mouse script (status $rc): $msg"; fail=1; fi
 # a ROM of zero bytes executes ADD [BX+SI],AL forever: must stop at the time limit
 "$tarsier" -bios "$work/zero.rom" -timeout 0.05; rc=$?
 if [ $rc = 124 ]; then echo "ok: zero ROM runs until the time limit"; else echo "FAIL: zero ROM status $rc"; fail=1; fi

@@ -4,24 +4,20 @@
 # be PASS and tarsier must exit 0 (a CPU halted with interrupts off, or an
 # ACPI soft off).
 # usage: run_boot_guest.sh TARSIER SOURCE.asm WORKDIR [extra tarsier options]
+# With NAME.script next to the source, tarsier runs it (-script) with COM1 on
+# -serial file:WORKDIR/NAME.com1; with NAME.com1 there, that output must equal it.
 set -u
 tarsier=$1 src=$2 work=$3
 shift 3
-name=$(basename "$src" .asm)
-mkdir -p "$work"
-img="$work/$name.img" out="$work/$name.out"
-if ! nasm -f bin -I"$(dirname "$src")/" -o "$img" "$src"; then
-    echo "FAIL: $name does not assemble"
-    exit 1
-fi
-truncate -s 1474560 "$img"
-rm -f "$out"
-"$tarsier" -fda "$img" -boot a -debugcon "file:$out" -exit-on-halt -timeout 10 -m 32 "$@"
+. "$(dirname "$0")/run_guest_lib.sh"
+guest_assemble "$src" "$work" img || exit 1
+truncate -s 1474560 "$image"
+base=${src%.asm} opts=()
+[ -f "$base.script" ] && opts=(-script "$base.script" -serial "file:$work/$name.com1")
+"$tarsier" -fda "$image" -boot a -debugcon "file:$out" -exit-on-halt -timeout 10 -m 32 ${opts[@]+"${opts[@]}"} "$@"
 rc=$?
-cat "$out"
-last=$(tail -n 1 "$out")
-if [ "$rc" != 0 ] || [ "$last" != "PASS" ]; then
-    echo "FAIL: $name (exit status $rc, last line '$last')"
-    exit 1
+if [ "$rc" = 0 ] && [ -f "$base.com1" ] && ! cmp "$base.com1" "$work/$name.com1"; then
+    echo "FAIL: $name: COM1 output differs from $base.com1"
+    rc=1
 fi
-echo "ok: $name"
+guest_verdict $rc

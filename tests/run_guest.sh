@@ -5,19 +5,7 @@
 set -u
 tarsier=$1 src=$2 work=$3
 shift 3
-name=$(basename "$src" .asm)
-mkdir -p "$work"
-bin="$work/$name.bin" out="$work/$name.out"
-if ! nasm -f bin -I"$(dirname "$src")/" -o "$bin" "$src"; then
-    echo "FAIL: $name does not assemble"
-    exit 1
-fi
-"$tarsier" -bios "$bin" -debugcon "file:$out" -exit-on-halt -timeout 3 -m 32 "$@"
-rc=$?
-cat "$out"
-last=$(tail -n 1 "$out")
-if [ "$rc" != 0 ] || [ "$last" != "PASS" ]; then
-    echo "FAIL: $name (exit status $rc, last line '$last')"
-    exit 1
-fi
-echo "ok: $name"
+. "$(dirname "$0")/run_guest_lib.sh"
+guest_assemble "$src" "$work" bin || exit 1
+"$tarsier" -bios "$image" -debugcon "file:$out" -exit-on-halt -timeout 3 -m 32 "$@"
+guest_verdict $?

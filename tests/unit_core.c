@@ -12,6 +12,7 @@
 #include "cpu/insn.h"
 #include "cpu/sem.h"
 #include "machine/machine.h"
+#include "tests/testlib.h"
 
 extern const struct state_table cpu_state;
 
@@ -214,41 +215,13 @@ END_TEST
 
 /* ---- CPU programs in RAM ---- */
 
-static struct machine *bare_machine(const char *model)
-{
-    struct machine_config cfg;
-    memset(&cfg, 0, sizeof(cfg));
-    cfg.cpu_model = model;
-    cfg.ram_mb = 2;
-    char err[256];
-    struct machine *m = machine_create(&cfg, err, sizeof(err));
-    ck_assert_msg(m != NULL, "%s", err);
-    return m;
-}
-
-/* Load code at 0000:0100 in real mode and run until HLT. */
-static void run_real(struct machine *m, const uint8_t *code, size_t n)
-{
-    struct cpu *c = &m->cpu;
-    memcpy(m->mem.ram + 0x100, code, n);
-    block_cache_flush_all(c);
-    cpu_load_seg_real(c, SEG_CS, 0);
-    cpu_load_seg_real(c, SEG_SS, 0);
-    cpu_load_seg_real(c, SEG_DS, 0);
-    c->r[R_ESP] = 0x8000;
-    c->eip = 0x100;
-    for (int k = 0; k < 100000 && !c->halted; k++)
-        cpu_run(c, c->icount + 1000);
-    ck_assert(c->halted);
-}
-
 START_TEST(test_cpu_add_flags)
 {
-    struct machine *m = bare_machine("pentium-pro");
+    struct machine *m = testlib_cpu_machine("pentium-pro");
     static const uint8_t code[] = { 0xB8, 0xFF, 0x7F, /* mov ax,0x7fff */
                                     0x05, 0x01, 0x00, /* add ax,1 */
                                     0xF4 };
-    run_real(m, code, sizeof(code));
+    testlib_run_real(m, code, sizeof(code));
     uint32_t f = cpu_get_eflags(&m->cpu);
     ck_assert_uint_eq(m->cpu.r[R_EAX] & 0xFFFF, 0x8000);
     ck_assert(f & F_OF);
@@ -262,14 +235,14 @@ END_TEST
 
 START_TEST(test_cpu_self_modifying)
 {
-    struct machine *m = bare_machine("pentium-pro");
+    struct machine *m = testlib_cpu_machine("pentium-pro");
     /* mov byte [0x108], 0x42 ; then the next instruction (mov al, imm8 at 0x107)
      * must see its modified immediate */
     static const uint8_t code[] = { 0xC6, 0x06, 0x08, 0x01, 0x42, /* mov byte [0x108],0x42 */
                                     0x90, 0x90,                   /* 0x105 */
                                     0xB0, 0x00,                   /* 0x107: mov al, 0 */
                                     0xF4 };
-    run_real(m, code, sizeof(code));
+    testlib_run_real(m, code, sizeof(code));
     ck_assert_uint_eq(m->cpu.r[R_EAX] & 0xFF, 0x42);
     ck_assert_uint_ge(m->cpu.stats.smc_flushes, 1);
     machine_destroy(m);
@@ -284,14 +257,12 @@ START_TEST(test_cpu_divide_error_real_mode)
                                     0xF4 };
     const char *models[] = { "8086", "pentium-pro" };
     for (int k = 0; k < 2; k++) {
-        struct machine *m = bare_machine(models[k]);
+        struct machine *m = testlib_cpu_machine(models[k]);
         /* vector 0 -> 0000:0200, which does pop ax (saved IP) ; hlt */
-        m->mem.ram[0] = 0x00;
-        m->mem.ram[1] = 0x02;
-        m->mem.ram[2] = m->mem.ram[3] = 0;
+        testlib_set_vector(m, 0, 0x200);
         m->mem.ram[0x200] = 0x58;
         m->mem.ram[0x201] = 0xF4;
-        run_real(m, code, sizeof(code));
+        testlib_run_real(m, code, sizeof(code));
         ck_assert_uint_eq(m->cpu.r[R_EAX] & 0xFFFF, k == 0 ? 0x104 : 0x102);
         machine_destroy(m);
     }
@@ -300,11 +271,11 @@ END_TEST
 
 START_TEST(test_two_machines)
 {
-    struct machine *a = bare_machine("386"), *b = bare_machine("486");
+    struct machine *a = testlib_cpu_machine("386"), *b = testlib_cpu_machine("486");
     static const uint8_t code1[] = { 0xB8, 0x11, 0x11, 0xF4 };
     static const uint8_t code2[] = { 0xB8, 0x22, 0x22, 0xF4 };
-    run_real(a, code1, sizeof(code1));
-    run_real(b, code2, sizeof(code2));
+    testlib_run_real(a, code1, sizeof(code1));
+    testlib_run_real(b, code2, sizeof(code2));
     ck_assert_uint_eq(a->cpu.r[R_EAX] & 0xFFFF, 0x1111);
     ck_assert_uint_eq(b->cpu.r[R_EAX] & 0xFFFF, 0x2222);
     ck_assert_int_gt(state_diff(NULL, &cpu_state, &a->cpu, &b->cpu), 0);
@@ -317,48 +288,30 @@ START_TEST(test_cpuid_models)
 {
     static const uint8_t code[] = { 0x66, 0x31, 0xC0, 0x40, /* xor eax,eax ; inc ax */
                                     0x0F, 0xA2, 0xF4 };     /* cpuid ; hlt */
-    struct machine *m = bare_machine("pentium-pro");
-    run_real(m, code, sizeof(code));
+    struct machine *m = testlib_cpu_machine("pentium-pro");
+    testlib_run_real(m, code, sizeof(code));
     ck_assert_uint_eq(m->cpu.r[R_EAX] >> 8 & 0xF, 6);
     ck_assert(m->cpu.r[R_EDX] & (1u << 15)); /* CMOV */
     machine_destroy(m);
-    m = bare_machine("386");
+    m = testlib_cpu_machine("386");
     /* no CPUID on the 386: #UD through vector 6 -> 0:0300 hlt */
-    m->mem.ram[24] = 0x00;
-    m->mem.ram[25] = 0x03;
+    testlib_set_vector(m, 6, 0x300);
     m->mem.ram[0x300] = 0xF4;
-    run_real(m, code, sizeof(code));
+    testlib_run_real(m, code, sizeof(code));
     ck_assert_uint_eq(m->cpu.eip, 0x301);
     machine_destroy(m);
 }
 END_TEST
 
-static Suite *core_suite(void)
-{
-    Suite *s = suite_create("core");
-    TCase *t = tcase_create("machine");
-    tcase_add_test(t, test_memmap_ram_rom_mmio);
-    tcase_add_test(t, test_memmap_a20);
-    tcase_add_test(t, test_portbus);
-    tcase_add_test(t, test_clock_order);
-    tcase_add_test(t, test_state_roundtrip);
-    suite_add_tcase(s, t);
-    t = tcase_create("cpu");
-    tcase_add_test(t, test_decoder_lengths);
-    tcase_add_test(t, test_cpu_add_flags);
-    tcase_add_test(t, test_cpu_self_modifying);
-    tcase_add_test(t, test_cpu_divide_error_real_mode);
-    tcase_add_test(t, test_two_machines);
-    tcase_add_test(t, test_cpuid_models);
-    suite_add_tcase(s, t);
-    return s;
-}
-
 int main(void)
 {
-    SRunner *r = srunner_create(core_suite());
-    srunner_run_all(r, CK_NORMAL);
-    int failed = srunner_ntests_failed(r);
-    srunner_free(r);
-    return failed ? 1 : 0;
+    Suite *s = suite_create("core");
+    testlib_tcase(s, "machine", 0,
+                  (const TTest *const[]){ test_memmap_ram_rom_mmio, test_memmap_a20, test_portbus, test_clock_order,
+                                          test_state_roundtrip, NULL });
+    testlib_tcase(s, "cpu", 0,
+                  (const TTest *const[]){ test_decoder_lengths, test_cpu_add_flags, test_cpu_self_modifying,
+                                          test_cpu_divide_error_real_mode, test_two_machines, test_cpuid_models,
+                                          NULL });
+    return testlib_run_suite(s);
 }

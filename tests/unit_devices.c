@@ -9,37 +9,14 @@
 #include <string.h>
 
 #include "machine/machine.h"
+#include "tests/testlib.h"
 
 static struct machine *board(const char *rtc_base)
 {
     struct machine_config cfg;
-    memset(&cfg, 0, sizeof(cfg));
-    cfg.ram_mb = 16;
-    cfg.no_rom = true;
+    testlib_board_config(&cfg);
     cfg.rtc_base = rtc_base;
-    char err[256];
-    struct machine *m = machine_create(&cfg, err, sizeof(err));
-    ck_assert_msg(m != NULL, "%s", err);
-    return m;
-}
-
-static void outb(struct machine *m, uint16_t port, uint8_t v)
-{
-    portbus_out(&m->io, port, v, 1);
-}
-
-static uint8_t inb(struct machine *m, uint16_t port)
-{
-    return (uint8_t)portbus_in(&m->io, port, 1);
-}
-
-/* Move virtual time to t (ns), as executed instructions would. */
-static void advance_to(struct machine *m, uint64_t t)
-{
-    uint64_t n = (t + m->clock.ns_per_insn - 1) / m->clock.ns_per_insn; /* first count reaching t */
-    if (n > m->cpu.icount)
-        m->cpu.icount = n;
-    machine_sync_clock(m);
+    return testlib_create(&cfg);
 }
 
 /* An interrupt is seen at the first instruction boundary at or after its
@@ -51,11 +28,6 @@ static void advance_to(struct machine *m, uint64_t t)
                       "seen at %llu ns, due at %llu ns", (unsigned long long)s_,     \
                       (unsigned long long)d_);                                       \
     } while (0)
-
-static uint64_t now(struct machine *m)
-{
-    return m->clock.now;
-}
 
 static uint64_t tick_ns(uint64_t k)
 {
@@ -99,19 +71,19 @@ static int run_irqs(struct machine *m, uint64_t t_end, int vec, uint64_t *times,
         uint64_t next = clock_next_deadline(&m->clock);
         if (next > t_end)
             break;
-        advance_to(m, next);
+        testlib_advance_to(m, next);
         while (m->cpu.intr_line) {
             int v = pic_ack(&m->pic);
             ck_assert_int_eq(v, vec);
             if (times && n < max)
-                times[n] = now(m);
+                times[n] = testlib_now(m);
             n++;
             if (on_irq)
                 on_irq(m);
             eoi(m, v);
         }
     }
-    advance_to(m, t_end);
+    testlib_advance_to(m, t_end);
     return n;
 }
 
@@ -254,8 +226,8 @@ START_TEST(test_pit_mode2_period)
 {
     struct machine *m = board(NULL);
     pic_setup(m, 0x01, 0xFE, 0xFF);
-    advance_to(m, 1000);
-    uint64_t w = ns_tick(now(m));
+    testlib_advance_to(m, 1000);
+    uint64_t w = ns_tick(testlib_now(m));
     outb(m, 0x43, 0x34); /* counter 0, LSB/MSB, mode 2, binary */
     outb(m, 0x40, 1000 & 0xFF);
     outb(m, 0x40, 1000 >> 8);
@@ -265,7 +237,7 @@ START_TEST(test_pit_mode2_period)
     for (int i = 0; i < 50; i++)
         ASSERT_AT(m, t[i], tick_ns(w + 1 + 1000 * (uint64_t)(i + 1)));
     /* a new count takes effect at the end of the current period */
-    uint64_t T = ns_tick(now(m));
+    uint64_t T = ns_tick(testlib_now(m));
     outb(m, 0x40, 500 & 0xFF);
     outb(m, 0x40, 500 >> 8);
     uint64_t base = w + 1, end = base + ((T - base) / 1000 + 1) * 1000;
@@ -282,14 +254,14 @@ START_TEST(test_pit_mode3_speaker)
     struct machine *m = board(NULL);
     outb(m, 0x61, 0x03); /* gate 2 on, speaker on */
     outb(m, 0x43, 0xB6); /* counter 2, LSB/MSB, mode 3 */
-    uint64_t w = ns_tick(now(m));
+    uint64_t w = ns_tick(testlib_now(m));
     outb(m, 0x42, 100);
     outb(m, 0x42, 0);
     uint64_t base = w + 1;
     /* even count: 50 ticks high, 50 low */
     int high = 0;
     for (uint64_t k = 0; k < 1000; k++) {
-        advance_to(m, tick_ns(base + k));
+        testlib_advance_to(m, tick_ns(base + k));
         int out2 = (inb(m, 0x61) >> 5) & 1;
         ck_assert_int_eq(out2, (k % 100) < 50);
         high += out2;
@@ -298,12 +270,12 @@ START_TEST(test_pit_mode3_speaker)
     ck_assert_int_eq(pit_speaker_hz(&m->pit), PIT_HZ / 100);
     /* odd count 5: 3 high, 2 low */
     outb(m, 0x43, 0xB6);
-    w = ns_tick(now(m));
+    w = ns_tick(testlib_now(m));
     outb(m, 0x42, 5);
     outb(m, 0x42, 0);
     base = w + 1;
     for (uint64_t k = 0; k < 50; k++) {
-        advance_to(m, tick_ns(base + k));
+        testlib_advance_to(m, tick_ns(base + k));
         ck_assert_int_eq((inb(m, 0x61) >> 5) & 1, (k % 5) < 3);
     }
     /* gate low forces OUT high and stops; gate high restarts the period */
@@ -312,7 +284,7 @@ START_TEST(test_pit_mode3_speaker)
     ck_assert_int_eq(pit_speaker_hz(&m->pit), 0);
     /* the refresh toggle flips with virtual time */
     uint8_t a = inb(m, 0x61) & 0x10;
-    advance_to(m, now(m) + 15085);
+    testlib_advance_to(m, testlib_now(m) + 15085);
     ck_assert_uint_ne(inb(m, 0x61) & 0x10, a);
     machine_destroy(m);
 }
@@ -322,16 +294,16 @@ START_TEST(test_pit_latch_readback)
 {
     struct machine *m = board(NULL);
     outb(m, 0x43, 0x34);
-    uint64_t w = ns_tick(now(m));
+    uint64_t w = ns_tick(testlib_now(m));
     outb(m, 0x40, 0x00);
     outb(m, 0x40, 0x10); /* 4096 */
     /* status right after the write: null count set, OUT high, control 0x34 */
     outb(m, 0x43, 0xE2); /* read-back: status only, counter 0 */
     ck_assert_uint_eq(inb(m, 0x40), 0x80 | 0x40 | 0x34);
     uint64_t base = w + 1;
-    advance_to(m, tick_ns(base + 100));
+    testlib_advance_to(m, tick_ns(base + 100));
     outb(m, 0x43, 0x00); /* counter latch */
-    advance_to(m, tick_ns(base + 300));
+    testlib_advance_to(m, tick_ns(base + 300));
     uint16_t v = inb(m, 0x40);
     v |= (uint16_t)(inb(m, 0x40) << 8);
     ck_assert_uint_eq(v, 4096 - 100);
@@ -347,9 +319,9 @@ START_TEST(test_pit_latch_readback)
     ck_assert_uint_eq(v, 4096 - 300);
     /* LSB-only access and BCD: 0x99 BCD counts down in decimal */
     outb(m, 0x43, 0x55); /* counter 1, LSB only, mode 2, BCD */
-    w = ns_tick(now(m));
+    w = ns_tick(testlib_now(m));
     outb(m, 0x41, 0x99);
-    advance_to(m, tick_ns(w + 1 + 10));
+    testlib_advance_to(m, tick_ns(w + 1 + 10));
     ck_assert_uint_eq(inb(m, 0x41), 0x89);
     machine_destroy(m);
 }
@@ -359,10 +331,10 @@ START_TEST(test_pit_mode0_oneshot)
 {
     struct machine *m = board(NULL);
     pic_setup(m, 0x01, 0xFE, 0xFF);
-    advance_to(m, 5000);
+    testlib_advance_to(m, 5000);
     outb(m, 0x43, 0x30); /* counter 0, LSB/MSB, mode 0 */
     ck_assert_int_eq(pit_out(&m->pit, 0), 0);
-    uint64_t w = ns_tick(now(m));
+    uint64_t w = ns_tick(testlib_now(m));
     outb(m, 0x40, 500 & 0xFF);
     outb(m, 0x40, 500 >> 8);
     uint64_t t[4];
@@ -457,19 +429,19 @@ START_TEST(test_rtc_periodic)
     struct machine *m = board(NULL);
     pic_setup(m, 0x01, 0xFB, 0xFE);
     cmos_w(m, 0x0B, 0x42); /* PIE */
-    uint64_t t0 = now(m);
+    uint64_t t0 = testlib_now(m);
     int n = run_irqs(m, t0 + 1000000000ull, 0x70, NULL, 0, read_c);
     ck_assert_int_ge(n, 1023);
     ck_assert_int_le(n, 1024);
     /* 2 Hz (RS = 15) */
     cmos_w(m, 0x0A, 0x2F);
-    n = run_irqs(m, now(m) + 3000000000ull, 0x70, NULL, 0, read_c);
+    n = run_irqs(m, testlib_now(m) + 3000000000ull, 0x70, NULL, 0, read_c);
     ck_assert_int_eq(n, 6);
     /* without PIE no events are scheduled, but PF still shows in C */
     cmos_w(m, 0x0B, 0x02);
     read_c(m);
     ck_assert_uint_eq(clock_next_deadline(&m->clock), CLOCK_NEVER);
-    advance_to(m, now(m) + 600000000ull);
+    testlib_advance_to(m, testlib_now(m) + 600000000ull);
     ck_assert_uint_eq(cmos(m, 0x0C) & 0xC0, 0x40);
     ck_assert_uint_eq(cmos(m, 0x0C), 0x00);
     machine_destroy(m);
@@ -488,9 +460,9 @@ START_TEST(test_rtc_update_alarm)
         ASSERT_AT(m, t[i], 500000000ull + i * 1000000000ull);
     ck_assert_uint_eq(cmos(m, 0x00), 0x05);
     /* UIP just before the update, clear just after */
-    advance_to(m, 5499000000ull);
+    testlib_advance_to(m, 5499000000ull);
     ck_assert_uint_eq(cmos(m, 0x0A) & 0x80, 0x80);
-    advance_to(m, 5500000001ull);
+    testlib_advance_to(m, 5500000001ull);
     ck_assert_uint_eq(cmos(m, 0x0A) & 0x80, 0x00);
     ck_assert_uint_eq(cmos(m, 0x00), 0x06);
     /* alarm at 00:00:09 (hours don't care) */
@@ -499,7 +471,7 @@ START_TEST(test_rtc_update_alarm)
     cmos_w(m, 0x05, 0xC0);
     read_c(m);
     cmos_w(m, 0x0B, 0x22); /* AIE only */
-    n = run_irqs(m, now(m) + 5000000000ull, 0x70, t, 8, read_c);
+    n = run_irqs(m, testlib_now(m) + 5000000000ull, 0x70, t, 8, read_c);
     ck_assert_int_eq(n, 1);
     ASSERT_AT(m, t[0], 8500000000ull);
     machine_destroy(m);
@@ -511,7 +483,7 @@ struct date { uint8_t cen, yr, mon, day, wday; };
 static void check_rollover(const char *base, struct date want)
 {
     struct machine *m = board(base);
-    advance_to(m, 1000000000ull);
+    testlib_advance_to(m, 1000000000ull);
     ck_assert_uint_eq(cmos(m, 0x00), 0x00);
     ck_assert_uint_eq(cmos(m, 0x02), 0x00);
     ck_assert_uint_eq(cmos(m, 0x04), 0x00);
@@ -544,15 +516,15 @@ START_TEST(test_rtc_rollover)
     cmos_w(m, 0x02, 0x59);
     cmos_w(m, 0x00, 0x59);
     cmos_w(m, 0x0B, 0x02);
-    advance_to(m, now(m) + 1000000000ull);
+    testlib_advance_to(m, testlib_now(m) + 1000000000ull);
     ck_assert_uint_eq(cmos(m, 0x08), 0x03);
     ck_assert_uint_eq(cmos(m, 0x07), 0x01);
     /* SET stops the clock */
     cmos_w(m, 0x0B, 0x82);
-    advance_to(m, now(m) + 3000000000ull);
+    testlib_advance_to(m, testlib_now(m) + 3000000000ull);
     ck_assert_uint_eq(cmos(m, 0x00), 0x00);
     cmos_w(m, 0x0B, 0x02);
-    advance_to(m, now(m) + 1000000000ull);
+    testlib_advance_to(m, testlib_now(m) + 1000000000ull);
     ck_assert_uint_eq(cmos(m, 0x00), 0x01);
     machine_destroy(m);
 }
@@ -741,41 +713,20 @@ START_TEST(test_state_tables)
 }
 END_TEST
 
-static Suite *devices_suite(void)
-{
-    Suite *s = suite_create("devices");
-    TCase *tc = tcase_create("pic");
-    tcase_add_test(tc, test_pic_init_mask_eoi);
-    tcase_add_test(tc, test_pic_cascade_poll_rotate);
-    tcase_add_test(tc, test_pic_aeoi_level_smm);
-    suite_add_tcase(s, tc);
-    tc = tcase_create("pit");
-    tcase_add_test(tc, test_pit_mode2_period);
-    tcase_add_test(tc, test_pit_mode3_speaker);
-    tcase_add_test(tc, test_pit_latch_readback);
-    tcase_add_test(tc, test_pit_mode0_oneshot);
-    suite_add_tcase(s, tc);
-    tc = tcase_create("rtc");
-    tcase_add_test(tc, test_rtc_formats);
-    tcase_add_test(tc, test_rtc_periodic);
-    tcase_add_test(tc, test_rtc_update_alarm);
-    tcase_add_test(tc, test_rtc_rollover);
-    suite_add_tcase(s, tc);
-    tc = tcase_create("kbc");
-    tcase_add_test(tc, test_kbc_controller);
-    tcase_add_test(tc, test_kbc_keyboard);
-    tcase_add_test(tc, test_kbc_typing_irq1);
-    tcase_add_test(tc, test_kbc_mouse);
-    tcase_add_test(tc, test_state_tables);
-    suite_add_tcase(s, tc);
-    return s;
-}
-
 int main(void)
 {
-    SRunner *r = srunner_create(devices_suite());
-    srunner_run_all(r, CK_NORMAL);
-    int failed = srunner_ntests_failed(r);
-    srunner_free(r);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    Suite *s = suite_create("devices");
+    testlib_tcase(s, "pic", 0,
+                  (const TTest *const[]){ test_pic_init_mask_eoi, test_pic_cascade_poll_rotate, test_pic_aeoi_level_smm,
+                                          NULL });
+    testlib_tcase(s, "pit", 0,
+                  (const TTest *const[]){ test_pit_mode2_period, test_pit_mode3_speaker, test_pit_latch_readback,
+                                          test_pit_mode0_oneshot, NULL });
+    testlib_tcase(s, "rtc", 0,
+                  (const TTest *const[]){ test_rtc_formats, test_rtc_periodic, test_rtc_update_alarm,
+                                          test_rtc_rollover, NULL });
+    testlib_tcase(s, "kbc", 0,
+                  (const TTest *const[]){ test_kbc_controller, test_kbc_keyboard, test_kbc_typing_irq1,
+                                          test_kbc_mouse, test_state_tables, NULL });
+    return testlib_run_suite(s);
 }

@@ -18,6 +18,7 @@
 #include "cpu/fpu.h"
 #include "cpu/insn.h"
 #include "machine/machine.h"
+#include "tests/testlib.h"
 #include "unit_fpu_exc.h"
 
 void put80(uint8_t *p, uint16_t se, uint64_t sig)
@@ -31,20 +32,9 @@ void put80(uint8_t *p, uint16_t se, uint64_t sig)
 
 struct machine *tmachine(void)
 {
-    struct machine_config cfg;
-    memset(&cfg, 0, sizeof(cfg));
-    cfg.cpu_model = "pentium2";
-    cfg.ram_mb = 2;
-    char err[256];
-    struct machine *m = machine_create(&cfg, err, sizeof(err));
-    if (!m) {
-        fprintf(stderr, "%s\n", err);
-        abort();
-    }
-    for (int v = 0; v < 32; v++) { /* every vector to a HLT at 0:0300 */
-        m->mem.ram[v * 4] = 0x00; m->mem.ram[v * 4 + 1] = 0x03;
-        m->mem.ram[v * 4 + 2] = 0; m->mem.ram[v * 4 + 3] = 0;
-    }
+    struct machine *m = testlib_cpu_machine("pentium2");
+    for (int v = 0; v < 32; v++) /* every vector to a HLT at 0:0300 */
+        testlib_set_vector(m, v, 0x300);
     m->mem.ram[0x300] = 0xF4;
     return m;
 }
@@ -53,18 +43,11 @@ void tarsier_run(struct machine *m, const struct fcase *fc, struct fout *o)
 {
     struct cpu *c = &m->cpu;
     struct fpu *f = &c->fpu;
-    memcpy(m->mem.ram + 0x100, fc->insn, (size_t)fc->len);
     m->mem.ram[0x100 + fc->len] = 0xF4;
+    testlib_put_code(m, 0x100, fc->insn, (size_t)fc->len);
     memcpy(m->mem.ram + 0x800, fc->mem, 16);
-    block_cache_flush_all(c);
-    cpu_load_seg_real(c, SEG_CS, 0);
-    cpu_load_seg_real(c, SEG_SS, 0);
-    cpu_load_seg_real(c, SEG_DS, 0);
-    cpu_load_seg_real(c, SEG_ES, 0);
-    c->r[R_ESP] = 0x8000;
+    testlib_real_mode(c);
     c->r[R_EBX] = 0x800;
-    c->eip = 0x100;
-    c->halted = 0;
     cpu_set_eflags(c, fc->eflags, 0xFFFFFFFFu);
     f->cw = fc->in.cw;
     f->sw = fc->in.sw;
@@ -80,9 +63,7 @@ void tarsier_run(struct machine *m, const struct fcase *fc, struct fout *o)
         f->tw |= (uint16_t)(tag << (2 * p));
     }
     fpu_update_es(f);
-    for (int k = 0; k < 100 && !c->halted; k++)
-        cpu_run(c, c->icount + 100);
-    if (!c->halted) {
+    if (!testlib_run_for(m, 0x100, 10000)) {
         fprintf(stderr, "tarsier did not halt on %02x %02x\n", fc->insn[0], fc->insn[1]);
         abort();
     }
@@ -244,18 +225,11 @@ START_TEST(test_feni_no_wait)
     c->cr0 |= CR0_NE;
     static const uint8_t code[] = { 0xDB, 0xE0, 0xDB, 0xE1, 0xDB, 0xE4, 0xF4, 0xD9, 0xD0, 0xF4 };
     for (int k = 0; k < 2; k++) {
-        memcpy(m->mem.ram + 0x100, code, sizeof(code));
-        block_cache_flush_all(c);
-        cpu_load_seg_real(c, SEG_CS, 0);
-        cpu_load_seg_real(c, SEG_SS, 0);
-        c->r[R_ESP] = 0x8000;
-        c->eip = k ? 0x107 : 0x100;
-        c->halted = 0;
+        testlib_put_code(m, 0x100, code, sizeof(code));
+        testlib_real_mode(c);
         c->fpu.cw = 0x037B;
         c->fpu.sw = FSW_ZE | FSW_ES | FSW_B;
-        for (int n = 0; n < 10 && !c->halted; n++)
-            cpu_run(c, c->icount + 100);
-        ck_assert(c->halted);
+        testlib_run_at(m, k ? 0x107 : 0x100);
         /* k = 0: halted at the HLT after FNSETPM; k = 1: FNOP took #MF (vector 16 -> 0:0300 hlt) */
         ck_assert_uint_eq(c->eip, k ? 0x301u : 0x107u);
         ck_assert_uint_eq(c->fpu.sw & (FSW_ZE | FSW_ES | FSW_B), FSW_ZE | FSW_ES | FSW_B);
@@ -264,44 +238,6 @@ START_TEST(test_feni_no_wait)
 }
 END_TEST
 
-/* 16-bit protected mode with paging: identity map of the first 4 MiB
- * except the not-present page F000h; vector v -> 0300h + 4v: pop ax; hlt. */
-static void paged_pm(struct machine *m)
-{
-    struct cpu *c = &m->cpu;
-    uint8_t *ram = m->mem.ram;
-    static const uint8_t gdt[24] = { 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF, 0, 0, 0, 0x9B, 0, 0,
-                                     0xFF, 0xFF, 0, 0, 0, 0x93, 0, 0 };
-    memcpy(ram + 0x20000, gdt, sizeof(gdt));
-    for (unsigned v = 0; v < 32; v++) {
-        uint32_t h = 0x300 + 4 * v;
-        const uint8_t gate[8] = { (uint8_t)h, (uint8_t)(h >> 8), 0x08, 0, 0, 0x86, 0, 0 };
-        memcpy(ram + 0x21000 + 8 * v, gate, 8);
-        ram[h] = 0x58;
-        ram[h + 1] = 0xF4;
-    }
-    for (uint32_t k = 0; k < 1024; k++) {
-        uint32_t pte = k == 0xF ? 0 : k << 12 | 7;
-        memcpy(ram + 0x23000 + 4 * k, &pte, 4);
-    }
-    uint32_t pde = 0x23000 | 7;
-    memcpy(ram + 0x22000, &pde, 4);
-    c->gdtr.base = 0x20000;
-    c->gdtr.limit = 23;
-    c->idtr.base = 0x21000;
-    c->idtr.limit = 32 * 8 - 1;
-    cpu_write_cr3(c, 0x22000);
-    cpu_write_cr0(c, c->cr0 | CR0_PE | CR0_PG);
-    c->seg[SEG_CS].sel = 0x08;
-    c->seg[SEG_CS].base = 0;
-    c->seg[SEG_CS].limit = 0xFFFF;
-    c->seg[SEG_CS].attr = 0x9B;
-    cpu_load_seg(c, SEG_DS, 0x10);
-    cpu_load_seg(c, SEG_ES, 0x10);
-    cpu_load_seg(c, SEG_SS, 0x10);
-    cpu_update_mode(c);
-}
-
 /* x87 stores that cross into (or start in) the missing page F000h: #PF with
  * CR2 = the first byte of the missing page (the faulting linear address),
  * error code 2, nothing written, FPU state untouched. */
@@ -309,7 +245,7 @@ START_TEST(test_store_pf_cr2)
 {
     struct machine *m = tmachine();
     struct cpu *c = &m->cpu;
-    paged_pm(m);
+    testlib_paged_pm16(m, 0x300); /* vector v -> 0300h + 4v: pop ax; hlt */
     static const struct {
         uint8_t code[5];
         uint32_t cr2;
@@ -322,19 +258,13 @@ START_TEST(test_store_pf_cr2)
     };
     for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
         memset(m->mem.ram + 0xEF80, 0x77, 0x80);
-        memcpy(m->mem.ram + 0x1000, cases[k].code, 5);
-        block_cache_flush_all(c);
+        testlib_put_code(m, 0x1000, cases[k].code, 5);
         c->fpu.cw = 0x037F;
         c->fpu.sw = 5u << 11;
         c->fpu.tw = 0xF3FF; /* ST0 (R5) valid */
         c->fpu.st[5] = fx_make(0x4000, 0xC000000000000000ull);
-        c->r[R_ESP] = 0x8000;
-        c->eip = 0x1000;
         c->cr2 = 0;
-        c->halted = 0;
-        for (int n = 0; n < 10 && !c->halted; n++)
-            cpu_run(c, c->icount + 100);
-        ck_assert(c->halted);
+        testlib_run_at(m, 0x1000);
         ck_assert_msg(c->eip == 0x300u + 4 * EX_PF + 2, "case %zu: eip %x error %x ip %x", k, (unsigned)c->eip,
                       (unsigned)c->r[R_EAX] & 0xFFFF, (unsigned)(m->mem.ram[0x7FFA] | m->mem.ram[0x7FFB] << 8));
         ck_assert_msg(c->cr2 == cases[k].cr2, "case %zu: cr2 %x", k, (unsigned)c->cr2);
@@ -348,21 +278,6 @@ START_TEST(test_store_pf_cr2)
     machine_destroy(m);
 }
 END_TEST
-
-static Suite *fpu_exc_suite(void)
-{
-    Suite *s = suite_create("fpu_exc");
-    TCase *t = tcase_create("exc");
-    tcase_set_timeout(t, 120);
-    tcase_add_test(t, test_goldens);
-    tcase_add_test(t, test_feni_no_wait);
-    tcase_add_test(t, test_store_pf_cr2);
-#if FPU_EXC_HOST
-    fpu_exc_add_host_tests(t);
-#endif
-    suite_add_tcase(s, t);
-    return s;
-}
 
 int main(int argc, char **argv)
 {
@@ -382,9 +297,13 @@ int main(int argc, char **argv)
     (void)argc;
     (void)argv;
 #endif
-    SRunner *sr = srunner_create(fpu_exc_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    Suite *s = suite_create("fpu_exc");
+    TCase *t = testlib_tcase(s, "exc", 120,
+                             (const TTest *const[]){ test_goldens, test_feni_no_wait, test_store_pf_cr2, NULL });
+#if FPU_EXC_HOST
+    fpu_exc_add_host_tests(t);
+#else
+    (void)t;
+#endif
+    return testlib_run_suite(s);
 }

@@ -213,78 +213,19 @@ static const struct {
 
 /* ---- machine helpers ---- */
 
-
 struct machine *mmx_machine(const char *model)
 {
-    struct machine_config cfg;
-    memset(&cfg, 0, sizeof(cfg));
-    cfg.cpu_model = model;
-    cfg.ram_mb = 2;
-    char err[256];
-    struct machine *m = machine_create(&cfg, err, sizeof(err));
-    ck_assert_msg(m != NULL, "%s", err);
-    struct cpu *c = &m->cpu;
-    for (unsigned v = 0; v < 32; v++) {
-        uint32_t h = HANDLERS + 4 * v;
-        m->mem.ram[v * 4] = (uint8_t)h;
-        m->mem.ram[v * 4 + 1] = (uint8_t)(h >> 8);
-        m->mem.ram[v * 4 + 2] = m->mem.ram[v * 4 + 3] = 0;
-        m->mem.ram[h] = 0x58;
-        m->mem.ram[h + 1] = 0xF4;
-    }
-    cpu_load_seg_real(c, SEG_CS, 0);
-    cpu_load_seg_real(c, SEG_SS, 0);
-    cpu_load_seg_real(c, SEG_DS, 0);
-    cpu_load_seg_real(c, SEG_ES, 0);
-    block_cache_flush_all(c);
+    struct machine *m = testlib_cpu_machine(model);
+    testlib_fault_stubs(m, HANDLERS);
+    testlib_real_mode(&m->cpu);
     return m;
 }
 
-void put_code(struct machine *m, uint32_t addr, const uint8_t *code, size_t n)
-{
-    memcpy(m->mem.ram + addr, code, n);
-    block_cache_flush_all(&m->cpu);
-}
-
-/* Run from 0000:addr until HLT. */
-void run_at(struct machine *m, uint32_t addr)
-{
-    struct cpu *c = &m->cpu;
-    c->r[R_ESP] = 0x8000;
-    c->eip = addr;
-    c->halted = 0;
-    for (int k = 0; k < 100 && !c->halted; k++)
-        cpu_run(c, c->icount + 100);
-    ck_assert(c->halted);
-}
-
+/* Run the code from 0000:CODE until HLT. */
 void run_code(struct machine *m, const uint8_t *code, size_t n)
 {
-    put_code(m, CODE, code, n);
-    run_at(m, CODE);
-}
-
-/* The vector whose handler halted, or 0xFF when the code ran to its own HLT
- * (AX then holds nothing; after a fault AX = the faulting IP). */
-int exc_vector(const struct cpu *c)
-{
-    if (c->eip >= HANDLERS + 2 && c->eip < HANDLERS + 4 * 32 && (c->eip - HANDLERS) % 4 == 2)
-        return (int)(c->eip - HANDLERS - 2) / 4;
-    return 0xFF;
-}
-
-uint64_t ram64(const struct machine *m, uint32_t a)
-{
-    uint64_t v = 0;
-    for (int k = 7; k >= 0; k--)
-        v = v << 8 | m->mem.ram[a + (uint32_t)k];
-    return v;
-}
-
-void put_ram64(struct machine *m, uint32_t a, uint64_t v)
-{
-    for (int k = 0; k < 8; k++)
-        m->mem.ram[a + (uint32_t)k] = (uint8_t)(v >> (8 * k));
+    testlib_put_code(m, CODE, code, n);
+    testlib_run_at(m, CODE);
 }
 
 /* ---- random operands ---- */
@@ -423,13 +364,13 @@ START_TEST(test_ops_vs_host)
                 b = a;
             s.st[dst].sig = c->fpu.st[dst].sig = a;
             if (memform) {
-                put_ram64(m, DATA, b);
+                testlib_put_ram64(m, DATA, b);
                 want = fm->host_mem(a, b);
             } else {
                 s.st[src].sig = c->fpu.st[src].sig = b;
                 want = fm->host_reg(a, b);
             }
-            run_at(m, CODE + (memform ? 0x100u : 0u) + 16u * (unsigned)v);
+            testlib_run_at(m, CODE + (memform ? 0x100u : 0u) + 16u * (unsigned)v);
             if (exc_vector(c) != 0xFF || !alias_ok(c, &s, dst, want))
                 note(&d, fm->name, a, b, c->fpu.st[dst].sig, want);
         }
@@ -470,7 +411,7 @@ START_TEST(test_shift_imm_vs_host)
                 host_imm_cases++;
             else
                 want = rf->host_reg(a, imm);
-            run_at(m, CODE + 8 * imm);
+            testlib_run_at(m, CODE + 8 * imm);
             if (exc_vector(c) != 0xFF || !alias_ok(c, &s, rm, want))
                 note(&d, rf->name, a, imm, c->fpu.st[rm].sig, want);
         }
@@ -537,17 +478,17 @@ START_TEST(test_moves_vs_host)
             random_fpu(c, &x, &s);
             for (int r = 0; r < 8; r++)
                 c->r[r] = (uint32_t)rng(&x);
-            put_ram64(m, DATA, fill);
+            testlib_put_ram64(m, DATA, fill);
             int wr = -1;
             switch (k) {
             case MOVD_MR: c->r[rm] = (uint32_t)a; break;
-            case MOVD_MM32: put_ram64(m, DATA, a); break;
+            case MOVD_MM32: testlib_put_ram64(m, DATA, a); break;
             case MOVD_RM: case MOVD_M32M: case MOVQ_6F: case MOVQ_7F: case MOVQ_M64M:
                 s.st[k == MOVQ_6F ? rm : reg].sig = c->fpu.st[k == MOVQ_6F ? rm : reg].sig = a;
                 break;
-            default: put_ram64(m, DATA, a); break;
+            default: testlib_put_ram64(m, DATA, a); break;
             }
-            run_at(m, CODE + 16u * (unsigned)v);
+            testlib_run_at(m, CODE + 16u * (unsigned)v);
             switch (k) {
             case MOVD_MR: /* run_at sets ESP to 8000h */
                 want = host_movd_load(rm == R_ESP ? 0x8000 : (uint32_t)a);
@@ -556,12 +497,12 @@ START_TEST(test_moves_vs_host)
             case MOVD_MM32: want = host_movd_load((uint32_t)a), wr = reg, got = c->fpu.st[reg].sig; break;
             case MOVD_RM: want = host_movd_store(a), got = c->r[rm]; break;
             case MOVD_M32M:
-                want = (fill & ~0xFFFFFFFFull) | host_movd_store(a), got = ram64(m, DATA);
+                want = (fill & ~0xFFFFFFFFull) | host_movd_store(a), got = testlib_ram64(m, DATA);
                 break;
             case MOVQ_6F: want = host_movq(a), wr = reg, got = c->fpu.st[reg].sig; break;
             case MOVQ_7F: want = host_movq(a), wr = rm, got = c->fpu.st[rm].sig; break;
             case MOVQ_MM64: want = host_movq(a), wr = reg, got = c->fpu.st[reg].sig; break;
-            default: want = host_movq(a), got = ram64(m, DATA); break;
+            default: want = host_movq(a), got = testlib_ram64(m, DATA); break;
             }
             if (exc_vector(c) != 0xFF || got != want || !alias_ok(c, &s, wr, want))
                 note(&d, names[k], a, fill, got, want);
@@ -599,25 +540,12 @@ START_TEST(test_goldens)
 }
 END_TEST
 
-static Suite *mmx_suite(void)
-{
-    Suite *s = suite_create("mmx");
-    TCase *h = tcase_create("host");
-    tcase_set_timeout(h, 300);
-    tcase_add_test(h, test_goldens);
-    tcase_add_test(h, test_ops_vs_host);
-    tcase_add_test(h, test_shift_imm_vs_host);
-    tcase_add_test(h, test_moves_vs_host);
-    suite_add_tcase(s, h);
-    mmx_add_state_tests(s);
-    return s;
-}
-
 int main(void)
 {
-    SRunner *sr = srunner_create(mmx_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    Suite *s = suite_create("mmx");
+    testlib_tcase(s, "host", 300,
+                  (const TTest *const[]){ test_goldens, test_ops_vs_host, test_shift_imm_vs_host, test_moves_vs_host,
+                                          NULL });
+    mmx_add_state_tests(s);
+    return testlib_run_suite(s);
 }

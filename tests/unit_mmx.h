@@ -11,6 +11,7 @@
 
 #include "cpu/fpu.h"
 #include "machine/machine.h"
+#include "tests/testlib.h"
 
 #if defined(__x86_64__) || defined(__i386__)
 #define HOST_MMX 1
@@ -30,14 +31,12 @@ struct fstate {
     uint16_t fop;
 };
 
-/* A machine of the model in real mode with exception handlers installed. */
+/* A machine of the model in real mode with the testlib fault stubs at HANDLERS. */
 struct machine *mmx_machine(const char *model);
-void put_code(struct machine *m, uint32_t addr, const uint8_t *code, size_t n);
-void run_at(struct machine *m, uint32_t addr);
 void run_code(struct machine *m, const uint8_t *code, size_t n);
-int exc_vector(const struct cpu *c);
-uint64_t ram64(const struct machine *m, uint32_t a);
-void put_ram64(struct machine *m, uint32_t a, uint64_t v);
+/* The vector whose handler halted, or 0xFF when the code ran to its own HLT
+ * (AX then holds nothing; after a fault AX = the faulting IP). */
+static inline int exc_vector(const struct cpu *c) { return testlib_stub_vector(c, HANDLERS); }
 uint64_t rng(uint64_t *x);
 void random_fpu(struct cpu *c, uint64_t *x, struct fstate *s);
 int alias_ok(const struct cpu *c, const struct fstate *s, int wr, uint64_t val);

@@ -24,7 +24,7 @@ START_TEST(test_alias_movq_fnstenv)
 {
     struct machine *m = mmx_machine("pentium2");
     struct cpu *c = &m->cpu;
-    put_ram64(m, DATA, 0x0123456789ABCDEFull);
+    testlib_put_ram64(m, DATA, 0x0123456789ABCDEFull);
     run_code(m, alias_code, sizeof(alias_code));
     ck_assert_uint_eq(exc_vector(c), 0xFF);
     /* MM2 = R2: the value, exponent/sign all ones; R7 holds the 1.0 of FLD1 */
@@ -35,8 +35,8 @@ START_TEST(test_alias_movq_fnstenv)
     ck_assert_uint_eq(c->fpu.tw, 0);
     /* FNSTENV recomputes tags from the contents: R2 special (10), R7 valid
      * (00), the zeros zero (01) -> 0x1565; TOP 0 in the stored status word */
-    uint16_t tw = (uint16_t)(m->mem.ram[0x904] | m->mem.ram[0x905] << 8);
-    uint16_t sw = (uint16_t)(m->mem.ram[0x902] | m->mem.ram[0x903] << 8);
+    uint16_t tw = testlib_ram16(m, 0x904);
+    uint16_t sw = testlib_ram16(m, 0x902);
     ck_assert_uint_eq(tw, 0x1565);
     ck_assert_uint_eq(sw & FSW_TOP, 0);
 #if HOST_MMX
@@ -61,12 +61,12 @@ START_TEST(test_emms)
                                     0xD9, 0xE8, 0xDD, 0x1E, DATA & 0xFF, DATA >> 8, 0xF4 };
     run_code(m, code, sizeof(code));
     ck_assert_uint_eq(exc_vector(c), 0xFF);
-    uint16_t tw = (uint16_t)(m->mem.ram[0x904] | m->mem.ram[0x905] << 8);
-    uint16_t sw = (uint16_t)(m->mem.ram[0x902] | m->mem.ram[0x903] << 8);
+    uint16_t tw = testlib_ram16(m, 0x904);
+    uint16_t sw = testlib_ram16(m, 0x902);
     ck_assert_uint_eq(tw, 0xFFFF);
     ck_assert_uint_eq(sw & FSW_TOP, 0); /* EMMS sets TOP to 0 too (SDM Vol. 3 12.2) */
     /* the stack is usable again: no overflow, 1.0 stored */
-    ck_assert_uint_eq(ram64(m, DATA), 0x3FF0000000000000ull);
+    ck_assert_uint_eq(testlib_ram64(m, DATA), 0x3FF0000000000000ull);
     ck_assert_uint_eq(c->fpu.sw & (FSW_IE | FSW_SF), 0);
 #if HOST_MMX
     uint8_t env[28];
@@ -113,7 +113,7 @@ START_TEST(test_fxsave_image)
     struct machine *m = mmx_machine("pentium2");
     struct cpu *c = &m->cpu;
     const uint64_t v = 0xFEDCBA9876543210ull;
-    put_ram64(m, DATA, v);
+    testlib_put_ram64(m, DATA, v);
     run_code(m, fxsave_code, sizeof(fxsave_code));
     ck_assert_uint_eq(exc_vector(c), 0xFF);
     const uint8_t *img = m->mem.ram + 0xA00;
@@ -121,11 +121,11 @@ START_TEST(test_fxsave_image)
     ck_assert_uint_eq((img[2] | img[3] << 8) & FSW_TOP, 0); /* FSW: TOP 0 */
     ck_assert_uint_eq(img[4], 0xFF);                        /* abridged FTW: all valid */
     /* ST(i) = Ri with TOP 0: R3 = FFFF:v, R7 = 1.0, the rest +0 */
-    ck_assert_uint_eq(ram64(m, 0xA00 + 32 + 16 * 3), v);
+    ck_assert_uint_eq(testlib_ram64(m, 0xA00 + 32 + 16 * 3), v);
     ck_assert_uint_eq(img[32 + 16 * 3 + 8] | img[32 + 16 * 3 + 9] << 8, 0xFFFF);
-    ck_assert_uint_eq(ram64(m, 0xA00 + 32 + 16 * 7), 1ull << 63);
+    ck_assert_uint_eq(testlib_ram64(m, 0xA00 + 32 + 16 * 7), 1ull << 63);
     ck_assert_uint_eq(img[32 + 16 * 7 + 8] | img[32 + 16 * 7 + 9] << 8, 0x3FFF);
-    ck_assert_uint_eq(ram64(m, 0xA00 + 32), 0);
+    ck_assert_uint_eq(testlib_ram64(m, 0xA00 + 32), 0);
 #if HOST_MMX
     static uint8_t host[512] __attribute__((aligned(16)));
     __asm__ volatile("fninit\n\tfldz\n\tfldz\n\tfldz\n\tfldz\n\tfldz\n\tfldz\n\tfldz\n\tfldz\n\tfninit\n\t"
@@ -136,7 +136,7 @@ START_TEST(test_fxsave_image)
         ck_assert_int_eq(memcmp(host + 32 + 16 * k, img + 32 + 16 * k, 10), 0);
 #endif
     /* FXRSTOR: MM5 from the image, tags from the abridged byte (R5 only) */
-    put_ram64(m, 0xA00 + 32 + 16 * 5, 0x1122334455667788ull);
+    testlib_put_ram64(m, 0xA00 + 32 + 16 * 5, 0x1122334455667788ull);
     m->mem.ram[0xA00 + 4] = 0x20;
     /* fxrstor [0xA00]; hlt */
     static const uint8_t code2[] = { 0x0F, 0xAE, 0x0E, 0x00, 0x0A, 0xF4 };
@@ -147,7 +147,7 @@ START_TEST(test_fxsave_image)
     /* and back through MMX: movq [DATA], mm5 */
     static const uint8_t code3[] = { 0x0F, 0x7F, 0x2E, DATA & 0xFF, DATA >> 8, 0xF4 };
     run_code(m, code3, sizeof(code3));
-    ck_assert_uint_eq(ram64(m, DATA), 0x1122334455667788ull);
+    ck_assert_uint_eq(testlib_ram64(m, DATA), 0x1122334455667788ull);
     machine_destroy(m);
 }
 END_TEST
@@ -228,9 +228,9 @@ START_TEST(test_em_ts)
     expect_fault(m, emms, sizeof(emms), EX_NM);
     /* movq [DATA], mm0 with TS: memory untouched */
     static const uint8_t st[] = { 0x0F, 0x7F, 0x06, DATA & 0xFF, DATA >> 8, 0xF4 };
-    put_ram64(m, DATA, 0x5A5A5A5A5A5A5A5Aull);
+    testlib_put_ram64(m, DATA, 0x5A5A5A5A5A5A5A5Aull);
     expect_fault(m, st, sizeof(st), EX_NM);
-    ck_assert_uint_eq(ram64(m, DATA), 0x5A5A5A5A5A5A5A5Aull);
+    ck_assert_uint_eq(testlib_ram64(m, DATA), 0x5A5A5A5A5A5A5A5Aull);
     c->cr0 &= ~CR0_TS;
     run_code(m, paddb_code, sizeof(paddb_code));
     ck_assert_int_eq(exc_vector(c), 0xFF);
@@ -285,47 +285,10 @@ START_TEST(test_segment_limit)
     static const uint8_t ok[] = { 0x0F, 0x7F, 0x06, 0xF8, 0xFF, 0xF4 };
     run_code(m, ok, sizeof(ok));
     ck_assert_int_eq(exc_vector(c), 0xFF);
-    ck_assert_uint_eq(ram64(m, 0xFFF8), 0x7700770077007700ull);
+    ck_assert_uint_eq(testlib_ram64(m, 0xFFF8), 0x7700770077007700ull);
     machine_destroy(m);
 }
 END_TEST
-
-/* 16-bit protected mode with paging: identity map of the first 4 MiB except
- * the not-present page F000h; IDT gates of vector v lead to HANDLERS + 4v. */
-static void enter_paged_pm(struct machine *m)
-{
-    struct cpu *c = &m->cpu;
-    uint8_t *ram = m->mem.ram;
-    static const uint8_t gdt[24] = { 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF, 0, 0, 0, 0x9B, 0, 0,
-                                     0xFF, 0xFF, 0, 0, 0, 0x93, 0, 0 };
-    memcpy(ram + 0x20000, gdt, sizeof(gdt));
-    for (unsigned v = 0; v < 32; v++) {
-        uint8_t *g = ram + 0x21000 + 8 * v;
-        uint32_t h = HANDLERS + 4 * v;
-        const uint8_t gate[8] = { (uint8_t)h, (uint8_t)(h >> 8), 0x08, 0, 0, 0x86, 0, 0 }; /* 286 int gate */
-        memcpy(g, gate, 8);
-    }
-    for (uint32_t k = 0; k < 1024; k++) {
-        uint32_t pte = k == 0xF ? 0 : k << 12 | 7;
-        memcpy(ram + 0x23000 + 4 * k, &pte, 4);
-    }
-    uint32_t pde = 0x23000 | 7;
-    memcpy(ram + 0x22000, &pde, 4);
-    c->gdtr.base = 0x20000;
-    c->gdtr.limit = 23;
-    c->idtr.base = 0x21000;
-    c->idtr.limit = 32 * 8 - 1;
-    cpu_write_cr3(c, 0x22000);
-    cpu_write_cr0(c, c->cr0 | CR0_PE | CR0_PG);
-    c->seg[SEG_CS].sel = 0x08;
-    c->seg[SEG_CS].base = 0;
-    c->seg[SEG_CS].limit = 0xFFFF;
-    c->seg[SEG_CS].attr = 0x9B;
-    cpu_load_seg(c, SEG_DS, 0x10);
-    cpu_load_seg(c, SEG_ES, 0x10);
-    cpu_load_seg(c, SEG_SS, 0x10);
-    cpu_update_mode(c);
-}
 
 /* A 64-bit store across into a not-present page writes nothing; a 64-bit
  * load from there changes nothing: both are restartable #PF. */
@@ -333,7 +296,7 @@ START_TEST(test_page_fault_restartable)
 {
     struct machine *m = mmx_machine("pentium2");
     struct cpu *c = &m->cpu;
-    enter_paged_pm(m);
+    testlib_paged_pm16(m, HANDLERS);
     memset(m->mem.ram + 0xEFF8, 0x77, 16);
     static const uint8_t st[] = { 0x0F, 0x7F, 0x06, 0xFC, 0xEF, 0xF4 };   /* movq [0xEFFC], mm0 */
     static const uint8_t ld[] = { 0x0F, 0xFC, 0x06, 0xFC, 0xEF, 0xF4 };   /* paddb mm0, [0xEFFC] */
@@ -357,7 +320,7 @@ START_TEST(test_page_fault_restartable)
     }
     run_code(m, ok, sizeof(ok));
     ck_assert_int_eq(exc_vector(c), 0xFF);
-    ck_assert_uint_eq(ram64(m, 0xEFF8), 0x0101010101010101ull);
+    ck_assert_uint_eq(testlib_ram64(m, 0xEFF8), 0x0101010101010101ull);
     machine_destroy(m);
 }
 END_TEST
@@ -477,23 +440,11 @@ END_TEST
 
 void mmx_add_state_tests(Suite *s)
 {
-    TCase *a = tcase_create("x87");
-    tcase_add_test(a, test_alias_movq_fnstenv);
-    tcase_add_test(a, test_emms);
-    tcase_add_test(a, test_read_only_alias);
-    tcase_add_test(a, test_fxsave_image);
-    tcase_add_test(a, test_fxsave_needs_fxsr);
-    suite_add_tcase(s, a);
-    TCase *f = tcase_create("faults");
-    tcase_set_timeout(f, 60);
-    tcase_add_test(f, test_ud_without_mmx);
-    tcase_add_test(f, test_em_ts);
-    tcase_add_test(f, test_pending_mf);
-    tcase_add_test(f, test_segment_limit);
-    tcase_add_test(f, test_page_fault_restartable);
-    tcase_add_test(f, test_group_ud);
-    tcase_add_test(f, test_cpuid_models);
-    tcase_add_test(f, test_fuzz);
-    suite_add_tcase(s, f);
+    testlib_tcase(s, "x87", 0,
+                  (const TTest *const[]){ test_alias_movq_fnstenv, test_emms, test_read_only_alias, test_fxsave_image,
+                                          test_fxsave_needs_fxsr, NULL });
+    testlib_tcase(s, "faults", 60,
+                  (const TTest *const[]){ test_ud_without_mmx, test_em_ts, test_pending_mf, test_segment_limit,
+                                          test_page_fault_restartable, test_group_ud, test_cpuid_models, test_fuzz,
+                                          NULL });
 }
-

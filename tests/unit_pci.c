@@ -10,18 +10,15 @@
 #include <string.h>
 
 #include "machine/machine.h"
+#include "tests/testlib.h"
 
 static struct machine *board_with(bool builtin_bios)
 {
     struct machine_config cfg;
-    memset(&cfg, 0, sizeof(cfg));
-    cfg.ram_mb = 16;
+    testlib_board_config(&cfg);
     cfg.no_rom = !builtin_bios;
     cfg.builtin_bios = builtin_bios;
-    char err[256];
-    struct machine *m = machine_create(&cfg, err, sizeof(err));
-    ck_assert_msg(m != NULL, "%s", err);
-    return m;
+    return testlib_create(&cfg);
 }
 
 static struct machine *board(void)
@@ -44,14 +41,6 @@ static void cfgw(struct machine *m, int dev, int fn, int reg, uint32_t v, int si
 {
     portbus_out(&m->io, 0xCF8, cfg_addr(dev, fn, reg & 0xFC), 4);
     portbus_out(&m->io, (uint16_t)(0xCFC + (reg & 3)), v, size);
-}
-
-static void advance_to(struct machine *m, uint64_t t)
-{
-    uint64_t n = (t + m->clock.ns_per_insn - 1) / m->clock.ns_per_insn;
-    if (n > m->cpu.icount)
-        m->cpu.icount = n;
-    machine_sync_clock(m);
 }
 
 static int irq_level(struct machine *m, int n)
@@ -222,16 +211,16 @@ START_TEST(test_pm_timer)
 {
     struct machine *m = board();
     pm_enable(m);
-    advance_to(m, 1000000000ull);
+    testlib_advance_to(m, 1000000000ull);
     uint32_t t0 = portbus_in(&m->io, 0x608, 4);
     ck_assert_uint_eq(t0, 3579545u);                       /* one virtual second since power-on */
-    advance_to(m, 1250000000ull);
+    testlib_advance_to(m, 1250000000ull);
     uint32_t t1 = portbus_in(&m->io, 0x608, 4);
     ck_assert_uint_eq((t1 - t0) & 0xFFFFFF, 894886u);      /* 0.25 s */
     ck_assert_uint_eq(portbus_in(&m->io, 0x60A, 2), t1 >> 16);
     /* bit 23 changes at 2^23 ticks = 2.3435 s: TMR_STS, then the SCI once enabled */
     ck_assert_uint_eq(portbus_in(&m->io, 0x600, 2) & 1u, 0u);
-    advance_to(m, 2343500000ull);
+    testlib_advance_to(m, 2343500000ull);
     ck_assert_uint_eq(portbus_in(&m->io, 0x600, 2) & 1u, 1u);
     ck_assert_uint_eq(portbus_in(&m->io, 0x608, 4) & 0xFF800000u, 0x800000u);
     ck_assert_int_eq(irq_level(m, 9), 0);
@@ -244,7 +233,7 @@ START_TEST(test_pm_timer)
     ck_assert_uint_eq(portbus_in(&m->io, 0x600, 2) & 1u, 0u);
     ck_assert_int_eq(irq_level(m, 9), 0);
     ck_assert_uint_lt(m->clock.ev[m->pm.ev].when, 4687000000ull);
-    advance_to(m, 4687000000ull);                          /* the next carry (bit 23 back to 0) */
+    testlib_advance_to(m, 4687000000ull);                          /* the next carry (bit 23 back to 0) */
     ck_assert_int_eq(irq_level(m, 9), 1);                  /* raised by the event, no port access */
     /* moving PMBA moves the block */
     cfgw(m, 1, 3, 0x40, 0x0801, 4);
@@ -391,22 +380,8 @@ END_TEST
 
 int main(void)
 {
-    Suite *s = suite_create("pci");
-    TCase *tc = tcase_create("pci");
-    tcase_add_test(tc, test_conf1_ids);
-    tcase_add_test(tc, test_write_masks);
-    tcase_add_test(tc, test_bar_sizing_and_remap);
-    tcase_add_test(tc, test_pam_shadow);
-    tcase_add_test(tc, test_pm_timer);
-    tcase_add_test(tc, test_s5_poweroff);
-    tcase_add_test(tc, test_pirq_routing);
-    tcase_add_test(tc, test_apm_acpi_enable);
-    tcase_add_test(tc, test_qemu_acpi_ports);
-    tcase_add_test(tc, test_bios_post);
-    suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return testlib_main("pci", "pci", 0,
+                        (const TTest *const[]){ test_conf1_ids, test_write_masks, test_bar_sizing_and_remap,
+                                                test_pam_shadow, test_pm_timer, test_s5_poweroff, test_pirq_routing,
+                                                test_apm_acpi_enable, test_qemu_acpi_ports, test_bios_post, NULL });
 }

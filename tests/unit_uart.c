@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "machine/machine.h"
+#include "tests/testlib.h"
 
 #define COM1 0x3F8
 #define COM2 0x2F8
@@ -30,37 +31,14 @@ static void cap_write(void *opaque, uint8_t b)
 static struct machine *board(struct capture *cap)
 {
     struct machine_config cfg;
-    memset(&cfg, 0, sizeof(cfg));
-    cfg.ram_mb = 16;
-    cfg.no_rom = true;
+    testlib_board_config(&cfg);
     if (cap) {
         memset(cap, 0, sizeof(*cap));
         cap->be.write = cap_write;
         cap->be.opaque = cap;
         cfg.serial[0] = &cap->be;
     }
-    char err[256];
-    struct machine *m = machine_create(&cfg, err, sizeof(err));
-    ck_assert_msg(m != NULL, "%s", err);
-    return m;
-}
-
-static void outb(struct machine *m, uint16_t port, uint8_t v)
-{
-    portbus_out(&m->io, port, v, 1);
-}
-
-static uint8_t inb(struct machine *m, uint16_t port)
-{
-    return (uint8_t)portbus_in(&m->io, port, 1);
-}
-
-static void advance_to(struct machine *m, uint64_t t)
-{
-    uint64_t n = (t + m->clock.ns_per_insn - 1) / m->clock.ns_per_insn;
-    if (n > m->cpu.icount)
-        m->cpu.icount = n;
-    machine_sync_clock(m);
+    return testlib_create(&cfg);
 }
 
 static void set_baud(struct machine *m, uint16_t base, uint16_t div, uint8_t lcr)
@@ -146,7 +124,7 @@ START_TEST(test_thre_timing)
     outb(m, COM1 + 1, 0x02); /* ETBEI with THR empty: THRE interrupt at once */
     ck_assert_uint_eq(inb(m, COM1 + 2), 0x02);
     ck_assert_uint_eq(inb(m, COM1 + 2), 0x01); /* that read cleared it */
-    advance_to(m, 1000000);
+    testlib_advance_to(m, 1000000);
     uint64_t t0 = m->clock.now;
     outb(m, COM1, 'A'); /* straight into the shift register */
     ck_assert_uint_eq(u->irq_level, 1);
@@ -157,16 +135,16 @@ START_TEST(test_thre_timing)
     ck_assert_uint_eq(inb(m, COM1 + 2), 0x01);
     ck_assert_uint_eq(u->irq_level, 0);
     ck_assert_uint_eq(u->tx_done_at, t0 + ch);
-    advance_to(m, t0 + ch - 5);
+    testlib_advance_to(m, t0 + ch - 5);
     ck_assert_uint_eq(cap.n, 0);
     ck_assert_uint_eq(inb(m, COM1 + 5), 0x00);
-    advance_to(m, t0 + ch);
+    testlib_advance_to(m, t0 + ch);
     ck_assert_uint_eq(cap.n, 1);
     ck_assert_uint_eq(cap.buf[0], 'A');
     ck_assert_uint_eq(u->irq_level, 1);
     ck_assert_uint_eq(inb(m, COM1 + 5), 0x20);
     ck_assert_uint_eq(u->tx_done_at, t0 + 2 * ch); /* B started at A's stop bit */
-    advance_to(m, t0 + 2 * ch);
+    testlib_advance_to(m, t0 + 2 * ch);
     ck_assert_uint_eq(cap.n, 2);
     ck_assert_uint_eq(cap.buf[1], 'B');
     ck_assert_uint_eq(inb(m, COM1 + 5), 0x60);
@@ -179,12 +157,12 @@ START_TEST(test_thre_timing)
         outb(m, COM1, (uint8_t)('a' + k));
     outb(m, COM1, 'X'); /* the FIFO is full: lost */
     ck_assert_uint_eq(inb(m, COM1 + 2), 0xC1);
-    advance_to(m, t1 + 16 * ch - 5);
+    testlib_advance_to(m, t1 + 16 * ch - 5);
     ck_assert_uint_eq(inb(m, COM1 + 5), 0x00);
-    advance_to(m, t1 + 16 * ch);
+    testlib_advance_to(m, t1 + 16 * ch);
     ck_assert_uint_eq(inb(m, COM1 + 5), 0x20);
     ck_assert_uint_eq(inb(m, COM1 + 2), 0xC2);
-    advance_to(m, t1 + 17 * ch);
+    testlib_advance_to(m, t1 + 17 * ch);
     ck_assert_uint_eq(inb(m, COM1 + 5), 0x60);
     ck_assert_uint_eq(cap.n, 19);
     ck_assert_int_eq(memcmp(cap.buf + 2, "abcdefghijklmnopq", 17), 0);
@@ -212,9 +190,9 @@ START_TEST(test_loopback)
     ck_assert_uint_eq(msr & 0x0F, 0x01 | 0x04 | 0x08); /* CTS changed, RI trailing edge, DCD changed */
     uint64_t t0 = m->clock.now;
     outb(m, COM1, 0x42);
-    advance_to(m, t0 + uart_char_ns(u) - 5);
+    testlib_advance_to(m, t0 + uart_char_ns(u) - 5);
     ck_assert_uint_eq(inb(m, COM1 + 5) & 1, 0);
-    advance_to(m, t0 + uart_char_ns(u));
+    testlib_advance_to(m, t0 + uart_char_ns(u));
     ck_assert_uint_eq(inb(m, COM1 + 5), 0x61);
     ck_assert_uint_eq(inb(m, COM1 + 2), 0x04); /* RDA pending ... */
     ck_assert_uint_eq(u->irq_level, 0);        /* ... but loopback cuts the IRQ */
@@ -255,15 +233,15 @@ START_TEST(test_fifo_trigger_timeout)
     ck_assert_uint_eq(u->irq_level, 0);
     /* character timeout: 4 character times after the last read */
     uint64_t t0 = m->clock.now;
-    advance_to(m, t0 + 4 * ch - 5);
+    testlib_advance_to(m, t0 + 4 * ch - 5);
     ck_assert_uint_eq(inb(m, COM1 + 2), 0xC1);
-    advance_to(m, t0 + 4 * ch);
+    testlib_advance_to(m, t0 + 4 * ch);
     ck_assert_uint_eq(inb(m, COM1 + 2), 0xCC);
     ck_assert_uint_eq(inb(m, COM1), '1'); /* a read clears it and restarts the timer */
     ck_assert_uint_eq(inb(m, COM1 + 2), 0xC1);
     ck_assert_uint_eq(inb(m, COM1), '2');
     ck_assert_uint_eq(inb(m, COM1), '3');
-    advance_to(m, m->clock.now + 10 * ch);
+    testlib_advance_to(m, m->clock.now + 10 * ch);
     ck_assert_uint_eq(inb(m, COM1 + 2), 0xC1); /* an empty FIFO never times out */
     /* trigger levels 1, 8, 14 */
     static const uint8_t fcr[3] = { 0x07, 0x87, 0xC7 };
@@ -342,25 +320,9 @@ START_TEST(test_iir_priority)
 }
 END_TEST
 
-static Suite *uart_suite(void)
-{
-    Suite *s = suite_create("uart");
-    TCase *tc = tcase_create("16550a");
-    tcase_add_test(tc, test_registers);
-    tcase_add_test(tc, test_char_time);
-    tcase_add_test(tc, test_thre_timing);
-    tcase_add_test(tc, test_loopback);
-    tcase_add_test(tc, test_fifo_trigger_timeout);
-    tcase_add_test(tc, test_iir_priority);
-    suite_add_tcase(s, tc);
-    return s;
-}
-
 int main(void)
 {
-    SRunner *r = srunner_create(uart_suite());
-    srunner_run_all(r, CK_NORMAL);
-    int failed = srunner_ntests_failed(r);
-    srunner_free(r);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return testlib_main("uart", "16550a", 0,
+                        (const TTest *const[]){ test_registers, test_char_time, test_thre_timing, test_loopback,
+                                                test_fifo_trigger_timeout, test_iir_priority, NULL });
 }

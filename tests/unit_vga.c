@@ -12,26 +12,37 @@
 #include <string.h>
 
 #include "machine/machine.h"
+#include "tests/testlib.h"
 
+/* A board with the default ROM (the VGA's view of A0000h is what counts). */
 static struct machine *board(void)
 {
     struct machine_config cfg;
-    memset(&cfg, 0, sizeof(cfg));
-    cfg.ram_mb = 16;
-    char err[256];
-    struct machine *m = machine_create(&cfg, err, sizeof(err));
-    ck_assert_msg(m != NULL, "%s", err);
-    return m;
+    testlib_board_config(&cfg);
+    cfg.no_rom = false;
+    return testlib_create(&cfg);
 }
 
-static void outb(struct machine *m, uint16_t port, uint8_t v) { portbus_out(&m->io, port, v, 1); }
-static uint8_t inb(struct machine *m, uint16_t port) { return (uint8_t)portbus_in(&m->io, port, 1); }
-static void outw(struct machine *m, uint16_t port, uint16_t v) { portbus_out(&m->io, port, v, 2); }
-static uint16_t inw(struct machine *m, uint16_t port) { return (uint16_t)portbus_in(&m->io, port, 2); }
 static void gc(struct machine *m, uint8_t i, uint8_t v) { outw(m, 0x3CE, (uint16_t)(v << 8 | i)); }
 static void seq(struct machine *m, uint8_t i, uint8_t v) { outw(m, 0x3C4, (uint16_t)(v << 8 | i)); }
 static uint8_t rd(struct machine *m, uint32_t a) { return (uint8_t)memmap_read(&m->mem, a, 1); }
 static void wr(struct machine *m, uint32_t a, uint8_t v) { memmap_write(&m->mem, a, v, 1); }
+
+/* The byte of plane p at a, through read mode 0's read map select. */
+static uint8_t plane_rd(struct machine *m, uint8_t p, uint32_t a)
+{
+    gc(m, 4, p);
+    return rd(m, a);
+}
+
+/* Load the latches from `from`, then write v to a in write mode `mode`. */
+static void latched_wr(struct machine *m, uint32_t from, uint8_t mode, uint32_t a, uint8_t v)
+{
+    rd(m, from);
+    gc(m, 5, mode);
+    wr(m, a, v);
+    gc(m, 5, 0x00);
+}
 
 /* Planar 16-colour state (mode 12h's sequencer and graphics controller). */
 static void planar(struct machine *m)
@@ -104,54 +115,33 @@ START_TEST(test_write_modes)
     gc(m, 1, 0x05);
     wr(m, 0xA0000, 0x3C);
     gc(m, 1, 0x00);
-    for (uint8_t p = 0; p < 4; p++) {
-        gc(m, 4, p);
-        ck_assert_uint_eq(rd(m, 0xA0000), p == 0 || p == 2 ? 0xFF : 0x3C);
-    }
+    for (uint8_t p = 0; p < 4; p++)
+        ck_assert_uint_eq(plane_rd(m, p, 0xA0000), p == 0 || p == 2 ? 0xFF : 0x3C);
     /* latches + bit mask: only bits 0F change, the rest keep the latched byte */
-    rd(m, 0xA0000);
     gc(m, 8, 0x0F);
-    wr(m, 0xA0000, 0x00);
+    latched_wr(m, 0xA0000, 0x00, 0xA0000, 0x00);
     gc(m, 8, 0xFF);
-    gc(m, 4, 1);
-    ck_assert_uint_eq(rd(m, 0xA0000), 0x30);
+    ck_assert_uint_eq(plane_rd(m, 1, 0xA0000), 0x30);
     /* function XOR with rotate 4: data 0F rotated -> F0 */
-    rd(m, 0xA0000);
     gc(m, 3, 0x18 | 4);
-    wr(m, 0xA0000, 0x0F);
+    latched_wr(m, 0xA0000, 0x00, 0xA0000, 0x0F);
     gc(m, 3, 0);
-    gc(m, 4, 1);
-    ck_assert_uint_eq(rd(m, 0xA0000), 0x30 ^ 0xF0);
+    ck_assert_uint_eq(plane_rd(m, 1, 0xA0000), 0x30 ^ 0xF0);
     /* write mode 1 copies the latches of another address */
-    rd(m, 0xA0000);
-    gc(m, 5, 0x01);
-    wr(m, 0xA0010, 0x55);
-    gc(m, 5, 0x00);
-    for (uint8_t p = 0; p < 4; p++) {
-        gc(m, 4, p);
-        ck_assert_uint_eq(rd(m, 0xA0010), rd(m, 0xA0000));
-    }
+    latched_wr(m, 0xA0000, 0x01, 0xA0010, 0x55);
+    for (uint8_t p = 0; p < 4; p++)
+        ck_assert_uint_eq(plane_rd(m, p, 0xA0010), rd(m, 0xA0000));
     /* write mode 2: colour 9 (planes 0 and 3) under bit mask 81h */
-    rd(m, 0xA0020);
-    gc(m, 5, 0x02);
     gc(m, 8, 0x81);
-    wr(m, 0xA0020, 0x09);
+    latched_wr(m, 0xA0020, 0x02, 0xA0020, 0x09);
     gc(m, 8, 0xFF);
-    gc(m, 5, 0x00);
-    gc(m, 4, 0);
-    ck_assert_uint_eq(rd(m, 0xA0020), 0x81);
-    gc(m, 4, 1);
-    ck_assert_uint_eq(rd(m, 0xA0020), 0x00);
+    ck_assert_uint_eq(plane_rd(m, 0, 0xA0020), 0x81);
+    ck_assert_uint_eq(plane_rd(m, 1, 0xA0020), 0x00);
     /* write mode 3: set/reset colour 6 through the CPU byte as bit mask */
-    rd(m, 0xA0030);
-    gc(m, 5, 0x03);
     gc(m, 0, 0x06);
-    wr(m, 0xA0030, 0xF0);
-    gc(m, 5, 0x00);
-    gc(m, 4, 1);
-    ck_assert_uint_eq(rd(m, 0xA0030), 0xF0);
-    gc(m, 4, 0);
-    ck_assert_uint_eq(rd(m, 0xA0030), 0x00);
+    latched_wr(m, 0xA0030, 0x03, 0xA0030, 0xF0);
+    ck_assert_uint_eq(plane_rd(m, 1, 0xA0030), 0xF0);
+    ck_assert_uint_eq(plane_rd(m, 0, 0xA0030), 0x00);
     /* read mode 1: where is colour 9 at A0020h? bits 7 and 0 */
     gc(m, 2, 0x09);
     gc(m, 7, 0x0F);
@@ -266,26 +256,10 @@ START_TEST(test_render_nonsense)
 }
 END_TEST
 
-static Suite *vga_suite(void)
-{
-    Suite *s = suite_create("vga");
-    TCase *tc = tcase_create("vga");
-    tcase_add_test(tc, test_dac);
-    tcase_add_test(tc, test_attr_crtc_retrace);
-    tcase_add_test(tc, test_write_modes);
-    tcase_add_test(tc, test_chain4_oddeven_window);
-    tcase_add_test(tc, test_vbe_dispi);
-    tcase_add_test(tc, test_render_nonsense);
-    tcase_set_timeout(tc, 60);
-    suite_add_tcase(s, tc);
-    return s;
-}
-
 int main(void)
 {
-    SRunner *r = srunner_create(vga_suite());
-    srunner_run_all(r, CK_NORMAL);
-    int failed = srunner_ntests_failed(r);
-    srunner_free(r);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return testlib_main("vga", "vga", 60,
+                        (const TTest *const[]){ test_dac, test_attr_crtc_retrace, test_write_modes,
+                                                test_chain4_oddeven_window, test_vbe_dispi, test_render_nonsense,
+                                                NULL });
 }

@@ -24,7 +24,7 @@ fi
 fail=0
 rm -rf "$work/root"
 mkdir -p "$work/root"
-nasm -f bin -o "$work/root/boot.bin" "$src/cdboot.asm" || exit 1
+nasm -f bin -I"$src/" -o "$work/root/boot.bin" "$src/cdboot.asm" || exit 1
 echo "tarsier CD test" > "$work/root/readme.txt"
 xorriso -as mkisofs -quiet -o "$work/cd.iso" -b boot.bin -no-emul-boot -boot-load-size 4 -boot-info-table \
     "$work/root" >/dev/null 2>&1 || { echo "FAIL: xorriso"; exit 1; }
@@ -75,7 +75,7 @@ fi
 sea=/usr/share/seabios/bios.bin
 if [ -f $sea ]; then
     run seabios_cdrom 33 -bios $sea -cdrom "$work/cd.iso" -boot d
-    nasm -f bin -o "$work/hd.img" "$src/hdboot.asm" && truncate -s 2M "$work/hd.img" &&
+    nasm -f bin -I"$src/" -o "$work/hd.img" "$src/hdboot.asm" && truncate -s 2M "$work/hd.img" &&
         run seabios_hd 33 -bios $sea -hda "$work/hd.img" -snapshot
     if [ -f "$work/isl.iso" ]; then
         # (SAY prints on the screen only; output on COM1 shows the SERIAL line of the config was read)

@@ -6,6 +6,7 @@
 ; channel directly (IDENTIFY PACKET DEVICE, READ(10) of the primary volume
 ; descriptor by PIO).  Prints to port E9h; exits through port F4h with 10h
 ; (PASS) or 01h (FAIL).
+%include "boot16.inc"
 bits 16
 org 0x7C00
 
@@ -18,12 +19,7 @@ bi_length:  dd 0
 bi_csum:    dd 0
             times 40 db 0
 entry:
-    cli
-    xor ax, ax
-    mov ds, ax
-    mov es, ax
-    mov ss, ax
-    mov sp, 0x7C00
+    BOOT16_ENTRY
     jmp 0:.norm             ; the BIOS entered at 07C0:0000
 .norm:
     mov [drive], dl
@@ -83,19 +79,9 @@ entry:
 fail:
     mov si, msg_fail
     call puts
-    mov al, 0x01
-    out 0xF4, al
-    cli
-    hlt
+    BOOT16_EXIT 0x01
 
-puts:
-    lodsb
-    test al, al
-    jz .done
-    out 0xE9, al
-    jmp puts
-.done:
-    ret
+BOOT16_PUTS
 
 drive: db 0
 msg_hello: db "cdboot: entered with DL=E0", 10, 0
@@ -177,10 +163,7 @@ part2:
     jnz fail
     mov si, msg_pass
     call puts
-    mov al, 0x10
-    out 0xF4, al
-    cli
-    hlt
+    BOOT16_EXIT 0x10
 
 ; wait until BSY clears; status in AL
 wait_status:

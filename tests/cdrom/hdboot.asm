@@ -3,14 +3,10 @@
 ; loads this sector, and INT 13h AH=42h reads 16 sectors (a READ SECTORS or
 ; READ MULTIPLE by SeaBIOS's driver) whose last one ends in "HEND".  Prints
 ; PASS to port E9h and exits through port F4h with 10h; 01h on failure.
+%include "boot16.inc"
 bits 16
 org 0x7C00
-    cli
-    xor ax, ax
-    mov ds, ax
-    mov es, ax
-    mov ss, ax
-    mov sp, 0x7C00
+    BOOT16_ENTRY
     mov ah, 0x42
     mov si, dap
     int 0x13
@@ -18,18 +14,11 @@ org 0x7C00
     cmp dword [0x8000 + 16 * 512 - 4], 0x444E4548   ; "HEND"
     jne fail
     mov si, msg
-.p: lodsb
-    test al, al
-    jz .x
-    out 0xE9, al
-    jmp .p
-.x: mov al, 0x10
-    out 0xF4, al
-    hlt
+    call puts
+    BOOT16_EXIT 0x10
 fail:
-    mov al, 0x01
-    out 0xF4, al
-    hlt
+    BOOT16_EXIT 0x01
+BOOT16_PUTS
 align 4
 dap: db 0x10, 0
      dw 16

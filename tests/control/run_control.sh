@@ -8,32 +8,14 @@ set -u
 tarsier=$1 floppy=$2 work=$3
 mkdir -p "$work"
 port=$((20000 + $$ % 20000))
-"$tarsier" -fda "$floppy" -snapshot -boot a -control "tcp:127.0.0.1:$port" -timeout 600 \
-    >"$work/stdout.txt" 2>"$work/stderr.txt" </dev/null &
-pid=$!
-for _ in $(seq 100); do
-    { exec 3<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null && break
-    sleep 0.1
-done
-fail=0
-# send CMD EXPECTED-PREFIX: one command, one reply line
-send() {
-    local reply
-    printf '%s\n' "$1" >&3
-    if ! IFS= read -r -t 60 reply <&3; then
-        echo "FAIL: no reply to '$1'"; fail=1; return
-    fi
-    case $reply in
-    "$2"*) echo "ok: '$1' -> '$reply'" ;;
-    *) echo "FAIL: '$1' -> '$reply' (expected '$2...')"; fail=1 ;;
-    esac
-}
+. "$(dirname "$0")/lib.sh"
+control_start "$port" "$work" "$tarsier" -fda "$floppy" -snapshot -boot a -timeout 600 || { kill "$pid"; exit 1; }
 send 'wait-screen "A:\>" 120' "ok"
-send 'wait-screen "no such text" 2' "error: control:2: wait-screen"
+send 'wait-screen "no such text" 2' "error: control:2: wait-screen*"
 send 'type "ver\n"' "ok"
 send 'wait-screen "FreeCom version" 20' "ok"
 send "textdump $work/screen.txt" "ok"
-send 'frobnicate' "error: control:6: unknown command"
+send 'frobnicate' "error: control:6: unknown command*"
 send 'quit 7' "ended 7"
 exec 3>&-
 wait $pid

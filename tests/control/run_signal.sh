@@ -10,25 +10,13 @@ mkdir -p "$work"
 cp "$floppy" "$work/fd.img" || exit 1
 marker="tarsier-was-here-$$"
 port=$((20000 + ($$ + 7919) % 20000))
-"$tarsier" -fda "$work/fd.img" -boot a -control "tcp:127.0.0.1:$port" -timeout 600 \
-    >"$work/stdout.txt" 2>"$work/stderr.txt" </dev/null &
-pid=$!
-for _ in $(seq 100); do
-    { exec 3<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null && break
-    sleep 0.1
-done
-fail=0
-send() {
-    local reply
-    printf '%s\n' "$1" >&3
-    IFS= read -r -t 60 reply <&3
-    [ "$reply" = ok ] || { echo "FAIL: '$1' -> '$reply'"; fail=1; }
-}
-send 'wait-screen "A:\>" 120'
-send "type \"echo $marker> A:\\\\MARK.TXT\\n\""
-send 'sleep 2'
-send 'type "type A:\\MARK.TXT\n"'
-send "wait-screen \"$marker\" 20"
+. "$(dirname "$0")/lib.sh"
+control_start "$port" "$work" "$tarsier" -fda "$work/fd.img" -boot a -timeout 600 || { kill "$pid"; exit 1; }
+send 'wait-screen "A:\>" 120' ok
+send "type \"echo $marker> A:\\\\MARK.TXT\\n\"" ok
+send 'sleep 2' ok
+send 'type "type A:\\MARK.TXT\n"' ok
+send "wait-screen \"$marker\" 20" ok
 kill -TERM $pid
 wait $pid
 rc=$?

@@ -42,6 +42,7 @@ monitor info gdt
 monitor translate 0x7c00
 monitor x/2i \$pc
 monitor bogus-command
+monitor x/4096xw 0x7c00
 hbreak *0x7c7a
 continue
 printf "HBREAK_PC=%#x\n", \$pc
@@ -51,7 +52,8 @@ timeout 60 gdb -nx -batch -x "$OUT/session.gdb" >"$OUT/gdb.out" 2>&1
 echo "gdb exited with $?"
 wait_tarsier 10
 echo "tarsier exited with $?"
-cat "$OUT/gdb.out"
+# (the 1024 lines of the long monitor x/4096xw dump left out)
+grep -vE '^0000[89ab][0-9a-f]{3}: ' "$OUT/gdb.out"
 FAILED=0
 expect "$OUT/gdb.out" \
     'RESET_PC=0xfffffff0' \
@@ -74,6 +76,10 @@ expect "$OUT/gdb.out" \
     'paging is off \(CR0.PG=0\): physical = linear' \
     '00007c74: ff0500070000 +inc dword ptr \[0x700\]' \
     "error: unknown command 'bogus-command'" \
-    'HBREAK_PC=0x7c7a'
+    'HBREAK_PC=0x7c7a' \
+    '^0000bbf0: [0-9a-f]{8} [0-9a-f]{8} [0-9a-f]{8} [0-9a-f]{8}$'
+# monitor output over qRcmd is not cut off: all 1024 lines of x/4096xw (47 KiB)
+[ "$(grep -cE '^0000[0-9a-f]{4}: [0-9a-f]{8} [0-9a-f]{8} [0-9a-f]{8} [0-9a-f]{8}$' "$OUT/gdb.out")" -ge 1024 ] ||
+    { echo "FAIL: monitor x/4096xw output incomplete" >&2; FAILED=1; }
 [ "$FAILED" = 0 ] || { cat "$OUT/tarsier.err"; exit 1; }
 echo PASS

@@ -8,6 +8,8 @@ without booting: it unpacks the compressed payload of the bzImage (xz, gzip,
 zstd via the zstd command), finds the kallsyms tables in the ELF's .rodata
 and prints "ADDRESS TYPE NAME" lines like System.map, for every symbol or
 only the NAMEs given (in the order given; a missing name is an error).
+With --addr ADDR... it prints the text symbol each hex ADDR lies in, as
+NAME+0xOFFSET.
 
 The tables, in the order scripts/kallsyms.c emits them (Linux 4.6 to 6.1
 with CONFIG_KALLSYMS_BASE_RELATIVE, 32-bit):
@@ -25,6 +27,7 @@ strings end exactly where the next starts), then num_syms by walking back
 from the token table until the names it implies end at the markers.
 Addresses are the link-time ones: boot with nokaslr.
 """
+import bisect
 import gzip
 import lzma
 import struct
@@ -167,9 +170,12 @@ def exported(elf):
 
 
 def banner(elf):
-    """linux_banner, the "Linux version ..." string in .rodata."""
+    """linux_banner, the "Linux version ..." string in .rodata.  Since 6.1
+    there are two: a weak one from init/version.c without the build number
+    and the one start_kernel prints, from init/version-timestamp.o, which is
+    linked last; so the last one."""
     off, addr, size = section(elf, ".rodata")
-    pos = elf.find(b"Linux version ", off, off + size)
+    pos = elf.rfind(b"Linux version ", off, off + size)
     return [(addr + pos - off, "R", "linux_banner")] if pos >= 0 else []
 
 
@@ -181,6 +187,13 @@ def main():
     known = {nm for _, _, nm in syms}
     syms = sorted(syms + [e for e in exported(elf) + banner(elf) if e[2] not in known])
     want = sys.argv[2:]
+    if want[:1] == ["--addr"]:                  # --addr ADDR...: NAME+0xOFF of each
+        text = [(a, nm) for a, t, nm in syms if t in "Tt"]
+        for w in want[1:]:
+            v = int(w, 16)
+            i = bisect.bisect_right(text, (v, "\xff")) - 1
+            print("%s+%#x" % (text[i][1], v - text[i][0]) if i >= 0 else "?")
+        return
     if not want:
         for a, t, nm in syms:
             print("%08x %s %s" % (a, t, nm))

@@ -23,31 +23,6 @@
 %define PF_STACK    0x5F000
 %define BAD_SEL     0x7FF8      ; beyond the GDT limit: #GP(0x7FF8)
 
-; init_tss: EDI = TSS, EAX = EIP, EBX = ESP (ring 0, flat, CR3 = current)
-init_tss:
-        pushad
-        push eax
-        xor eax, eax
-        mov ecx, 0x68 / 4
-        rep stosd
-        pop eax
-        sub edi, 0x68
-        mov [edi+TSS_EIP], eax
-        mov [edi+TSS_ESP], ebx
-        mov dword [edi+TSS_EFLAGS], 2
-        mov dword [edi+TSS_CS], SEL_CODE0
-        mov eax, SEL_DATA0
-        mov [edi+TSS_SS], eax
-        mov [edi+TSS_DS], eax
-        mov [edi+TSS_ES], eax
-        mov [edi+TSS_FS], eax
-        mov [edi+TSS_GS], eax
-        mov eax, cr3
-        mov [edi+TSS_CR3], eax
-        mov word [edi+TSS_IOPB], 0x68
-        popad
-        ret
-
 ; the #DF task: one pass per #DF
 df_task:
         pop eax
@@ -102,16 +77,8 @@ test_main:
         call paging_on
         mov dword [tss0+TSS_CR3], PAGING_PD
 
-        GDT_DESC SEL_TSS1, tss1, 0x67, ACC_TSS, 0
-        GDT_DESC SEL_TSS2, tss2, 0x67, ACC_TSS, 0
-        mov edi, tss1
-        mov eax, df_task
-        mov ebx, DF_STACK
-        call init_tss
-        mov edi, tss2
-        mov eax, pf_task
-        mov ebx, PF_STACK
-        call init_tss
+        TASK_TSS SEL_TSS1, tss1, df_task, DF_STACK
+        TASK_TSS SEL_TSS2, tss2, pf_task, PF_STACK
         IDT_GATE 8, 0, GATE_TASK, SEL_TSS1
 
         ; ------------------------------------ #GP with a not-present IDT entry

@@ -112,38 +112,16 @@ test_main:
         RING3_END
 
         ; ------------------------------------------------------------ PAE RSVD
-        mov edi, 0x110000
-        mov ecx, 0x3000 / 4
-        xor eax, eax
-        rep stosd
-        mov dword [0x110000], 0x111000 | PTE_P          ; PDPTE 0
-        mov dword [0x111000 + 0*8], 0x000000 | PTE_PS | 7 ; 0-2 MiB identity
-        mov dword [0x111000 + 1*8], 0x112000 | 7        ; 2-4 MiB: 4 KiB pages
+        call pae_tables_init
         mov dword [0x112000 + 0*8], 0x200000 | 7
         mov dword [0x112000 + 1*8], 0x201000 | 7        ; bit 63 set: reserved
         mov dword [0x112000 + 1*8 + 4], 0x80000000
-        mov eax, cr4
-        or eax, 1 << 5                  ; CR4.PAE
-        mov cr4, eax
-        mov eax, 0x110000
-        mov cr3, eax
-        mov eax, cr0
-        or eax, 0x80000000
-        mov cr0, eax
-        jmp .pae_on
-.pae_on:
+        call pae_paging_on
         mov eax, [0x200000]
         FAULT 14, 9, mov eax, [0x201000]
         CHECK [exc_last_cr2], 0x201000, "CR2 for a reserved-bit PAE PTE"
         FAULT 14, 0xB, mov dword [0x201010], 0
-        mov eax, cr0
-        and eax, 0x7FFFFFFF
-        mov cr0, eax
-        jmp .pae_off
-.pae_off:
-        mov eax, cr4
-        and eax, ~(1 << 5)
-        mov cr4, eax
+        call pae_paging_off
         ret
 
         align 4

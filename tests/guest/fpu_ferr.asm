@@ -14,24 +14,7 @@ test_main:
         mov dword [IRQ13_COUNT], 0
         IDT_GATE 0x2D, irq13_handler, GATE_INT32
         ; 8259A pair: vectors 20h/28h, only IRQ2 (cascade) and IRQ13 open
-        mov al, 0x11
-        out 0x20, al
-        out 0xA0, al
-        mov al, 0x20
-        out 0x21, al
-        mov al, 0x28
-        out 0xA1, al
-        mov al, 0x04
-        out 0x21, al
-        mov al, 0x02
-        out 0xA1, al
-        mov al, 0x01
-        out 0x21, al
-        out 0xA1, al
-        mov al, 0xFB
-        out 0x21, al
-        mov al, 0xDF
-        out 0xA1, al
+        PIC_INIT 0x20, 0x28, 0xFB, 0xDF
         ; ------------------------------------------------ CR0.NE = 1: #MF
         mov eax, cr0
         or eax, 0x20                    ; NE

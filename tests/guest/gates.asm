@@ -271,15 +271,7 @@ cg16_handler:
 
 task1_entry:
         inc dword [t1_count]
-        str ax
-        movzx eax, ax
-        mov [t1_tr], eax
-        pushfd
-        pop eax
-        and eax, FL_NT
-        mov [t1_nt], eax
-        movzx eax, word [tss1+TSS_LINK]
-        mov [t1_link], eax
+        TASK_STATE tss1, t1_tr, t1_nt, t1_link
         movzx eax, byte [gdt + SEL_TSS1 + 5]
         mov [t1_busy], eax
         movzx eax, byte [gdt + SEL_TSS0 + 5]

@@ -16,7 +16,6 @@
 
 %define CR0_WP      (1 << 16)
 %define CR4_PSE     (1 << 4)
-%define CR4_PAE     (1 << 5)
 
 test_main:
         call paging_identity_init
@@ -120,28 +119,13 @@ test_main:
 
         ; ------------------------------------------------ PAE
         ; PDPT at 0x110000, PD0 at 0x111000, PT (for 0x200000-0x3FFFFF) at 0x112000
-        mov edi, 0x110000
-        mov ecx, 0x3000 / 4
-        xor eax, eax
-        rep stosd
-        mov dword [0x110000], 0x111000 | PTE_P          ; PDPTE 0 (R/W, U/S reserved)
-        mov dword [0x111000 + 0*8], 0x000000 | PTE_PS | 7 ; 0-2 MiB identity
-        mov dword [0x111000 + 1*8], 0x112000 | 7        ; 2-4 MiB: 4 KiB pages
+        call pae_tables_init
         mov dword [0x111000 + 2*8], 0xA00000 | PTE_PS | 7 ; 4-6 MiB -> 10 MiB
         mov dword [0x111000 + 3*8], 0x600000 | PTE_PS | 7 ; 6-8 MiB identity
         mov dword [0x111000 + 5*8], 0xA00000 | PTE_PS | 7 ; 10-12 MiB identity
         mov dword [0x112000 + 0*8], 0x601000 | 7        ; 0x200000 -> 0x601000
         mov dword [0x112000 + 1*8], 0x602000 | 7        ; 0x201000 -> 0x602000
-        mov eax, cr4
-        or eax, CR4_PAE
-        mov cr4, eax
-        mov eax, 0x110000
-        mov cr3, eax
-        mov eax, cr0
-        or eax, 0x80000000
-        mov cr0, eax
-        jmp .pae_on
-.pae_on:
+        call pae_paging_on
         CHECK [0x200000], 0x60100000, "PAE 4 KiB page translation"
         CHECK [0x201000], 0x60200000, "PAE 4 KiB page translation (2)"
         mov dword [0x201008], 0xD00D
@@ -162,12 +146,5 @@ test_main:
         CHECK [exc_last_cr2], 0x40000000, "CR2 for a not-present PDPTE"
         FAULT 14, 2, mov dword [0x800000], 0
         CHECK [exc_last_cr2], 0x800000, "CR2 for a not-present PAE PDE"
-        mov eax, cr0
-        and eax, 0x7FFFFFFF
-        mov cr0, eax
-        jmp .pae_off
-.pae_off:
-        mov eax, cr4
-        and eax, ~CR4_PAE
-        mov cr4, eax
+        call pae_paging_off
         ret

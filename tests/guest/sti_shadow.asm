@@ -11,30 +11,8 @@
 test_main:
         mov dword [TICKS], 0
         IDT_GATE 0x20, irq0_handler, GATE_INT32
-        mov al, 0x11
-        out 0x20, al
-        out 0xA0, al
-        mov al, 0x20
-        out 0x21, al
-        mov al, 0x28
-        out 0xA1, al
-        mov al, 0x04
-        out 0x21, al
-        mov al, 0x02
-        out 0xA1, al
-        mov al, 0x01
-        out 0x21, al
-        out 0xA1, al
-        mov al, 0xFE                    ; IRQ0 only
-        out 0x21, al
-        mov al, 0xFF
-        out 0xA1, al
-        mov al, 0x34                    ; counter 0, mode 2, 1193 (1 kHz)
-        out 0x43, al
-        mov al, 1193 & 0xFF
-        out 0x40, al
-        mov al, 1193 >> 8
-        out 0x40, al
+        PIC_INIT 0x20, 0x28, 0xFE, 0xFF ; IRQ0 only
+        PIT_RATE 1193                   ; counter 0, mode 2, 1193 (1 kHz)
         ; ---- "sti; cli" for about 5 ms: IRQ0 goes pending but is never taken
         mov ecx, 200000
 .shut:  sti
@@ -62,10 +40,4 @@ test_main:
         CHECK eax, 3, "IRQ0 ticks taken through 'sti; nop; cli'"
 .ok:    ret
 
-irq0_handler:
-        push eax
-        inc dword [TICKS]
-        mov al, 0x20
-        out 0x20, al
-        pop eax
-        iretd
+TICK_HANDLER irq0_handler, TICKS

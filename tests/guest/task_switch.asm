@@ -16,33 +16,16 @@
 %define PD_B        0x110000
 %define PT_B        0x111000
 
-; init_tss: EDI = TSS, EAX = EIP, EBX = ESP
-init_tss:
-        push eax
-        push ecx
-        push edi
-        push eax
-        xor eax, eax
-        mov ecx, 0x68 / 4
-        rep stosd
-        pop eax
-        pop edi
-        mov [edi+TSS_EIP], eax
-        mov [edi+TSS_ESP], ebx
-        mov dword [edi+TSS_EFLAGS], 2
-        mov dword [edi+TSS_CS], SEL_CODE0
-        mov eax, SEL_DATA0
-        mov [edi+TSS_SS], eax
-        mov [edi+TSS_DS], eax
-        mov [edi+TSS_ES], eax
-        mov [edi+TSS_FS], eax
-        mov [edi+TSS_GS], eax
-        mov eax, cr3
-        mov [edi+TSS_CR3], eax
-        mov word [edi+TSS_IOPB], 0x68
-        pop ecx
-        pop eax
-        ret
+; MARK_REGS: the values check_regs expects in EAX-EBP (ESP aside)
+%macro MARK_REGS 0
+        mov eax, 0xAAAA0001
+        mov ebx, 0xAAAA0002
+        mov ecx, 0xAAAA0003
+        mov edx, 0xAAAA0004
+        mov esi, 0xAAAA0005
+        mov edi, 0xAAAA0006
+        mov ebp, 0xAAAA0007
+%endmacro
 
 test_main:
         ; paging: PD_B is the identity map except 0x500000 -> 0x600000
@@ -62,35 +45,17 @@ test_main:
         call paging_on
         mov dword [tss0+TSS_CR3], PAGING_PD
 
-        GDT_DESC SEL_TSS1, tss1, 0x67, ACC_TSS, 0
-        GDT_DESC SEL_TSS2, tss2, 0x67, ACC_TSS, 0
-        GDT_DESC SEL_TSS3, tss3, 0x67, ACC_TSS, 0
-        mov edi, tss1
-        mov eax, task1
-        mov ebx, 0x60000
-        call init_tss
+        TASK_TSS SEL_TSS1, tss1, task1, 0x60000
         mov dword [tss1+TSS_EAX], 0x11110000
         mov dword [tss1+TSS_ESI], 0x11115555
         mov word [tss1+TSS_LINK], 0xDEAD
-        mov edi, tss2
-        mov eax, task2
-        mov ebx, 0x5F000
-        call init_tss
+        TASK_TSS SEL_TSS2, tss2, task2, 0x5F000
         mov dword [tss2+TSS_CR3], PD_B
-        mov edi, tss3
-        mov eax, task3
-        mov ebx, 0x5E000
-        call init_tss
+        TASK_TSS SEL_TSS3, tss3, task3, 0x5E000
 
         ; ------------------------------------------------ JMP to a TSS
         mov [saved_esp], esp
-        mov eax, 0xAAAA0001
-        mov ebx, 0xAAAA0002
-        mov ecx, 0xAAAA0003
-        mov edx, 0xAAAA0004
-        mov esi, 0xAAAA0005
-        mov edi, 0xAAAA0006
-        mov ebp, 0xAAAA0007
+        MARK_REGS
         stc
         jmp SEL_TSS1:0
 .back_jmp:
@@ -128,13 +93,7 @@ test_main:
         CHECK eax, SEL_TSS0, "TR after JMP back"
 
         ; ------------------------------------------------ CALL to a TSS
-        mov eax, 0xAAAA0001
-        mov ebx, 0xAAAA0002
-        mov ecx, 0xAAAA0003
-        mov edx, 0xAAAA0004
-        mov esi, 0xAAAA0005
-        mov edi, 0xAAAA0006
-        mov ebp, 0xAAAA0007
+        MARK_REGS
         call SEL_TSS2:0
 .back_call:
         call check_regs
@@ -191,15 +150,7 @@ check_regs:
 task1:
         mov [t1_eax], eax
         mov [t1_esi], esi
-        str ax
-        movzx eax, ax
-        mov [t1_tr], eax
-        pushfd
-        pop eax
-        and eax, FL_NT
-        mov [t1_nt], eax
-        movzx eax, word [tss1+TSS_LINK]
-        mov [t1_link], eax
+        TASK_STATE tss1, t1_tr, t1_nt, t1_link
         movzx eax, byte [gdt + SEL_TSS0 + 5]
         mov [t1_busy0], eax
         movzx eax, byte [gdt + SEL_TSS1 + 5]
@@ -226,15 +177,7 @@ task1:
 
 task2:
         inc dword [t2_count]
-        str ax
-        movzx eax, ax
-        mov [t2_tr], eax
-        pushfd
-        pop eax
-        and eax, FL_NT
-        mov [t2_nt], eax
-        movzx eax, word [tss2+TSS_LINK]
-        mov [t2_link], eax
+        TASK_STATE tss2, t2_tr, t2_nt, t2_link
         movzx eax, byte [gdt + SEL_TSS0 + 5]
         mov [t2_busy0], eax
         movzx eax, byte [gdt + SEL_TSS2 + 5]

@@ -17,34 +17,12 @@ test_main:
         IDT_GATE 0x20, irq0_handler, GATE_INT32
         IDT_GATE 0x28, irq8_handler, GATE_INT32
         ; ------------------------------------------------ 8259A pair
-        mov al, 0x11
-        out 0x20, al
-        out 0xA0, al
-        mov al, 0x20
-        out 0x21, al
-        mov al, 0x28
-        out 0xA1, al
-        mov al, 0x04
-        out 0x21, al
-        mov al, 0x02
-        out 0xA1, al
-        mov al, 0x01
-        out 0x21, al
-        out 0xA1, al
-        mov al, 0xFE                    ; IRQ0 only
-        out 0x21, al
-        mov al, 0xFF
-        out 0xA1, al
+        PIC_INIT 0x20, 0x28, 0xFE, 0xFF ; IRQ0 only
         in al, 0x21
         movzx eax, al
         CHECK eax, 0xFE, "PIC mask register read-back"
         ; ------------------------------------------------ 8254 counter 0: mode 2, 11932 (100 Hz)
-        mov al, 0x34
-        out 0x43, al
-        mov al, 11932 & 0xFF
-        out 0x40, al
-        mov al, 11932 >> 8
-        out 0x40, al
+        PIT_RATE 11932
         sti
 .wait:  hlt
         cmp dword [TICKS], 10
@@ -122,13 +100,7 @@ test_main:
         CHECK eax, 0x55, "8042 self-test"
         ret
 
-irq0_handler:
-        push eax
-        inc dword [TICKS]
-        mov al, 0x20
-        out 0x20, al
-        pop eax
-        iretd
+TICK_HANDLER irq0_handler, TICKS
 
 irq8_handler:
         push eax

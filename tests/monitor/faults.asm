@@ -42,30 +42,8 @@ test_main:
 %elif CASE == 5
         mov dword [TICKS], 0
         IDT_GATE 0x20, irq0_handler, GATE_INT32
-        mov al, 0x11                    ; ICW1: edge, cascade, ICW4
-        out 0x20, al
-        out 0xA0, al
-        mov al, 0x20                    ; ICW2: vector bases
-        out 0x21, al
-        mov al, 0x28
-        out 0xA1, al
-        mov al, 0x04
-        out 0x21, al
-        mov al, 0x02
-        out 0xA1, al
-        mov al, 0x01
-        out 0x21, al
-        out 0xA1, al
-        mov al, 0xFE                    ; IRQ0 only
-        out 0x21, al
-        mov al, 0xFF
-        out 0xA1, al
-        mov al, 0x34                    ; counter 0, mode 2, 100 Hz
-        out 0x43, al
-        mov al, 11932 & 0xFF
-        out 0x40, al
-        mov al, 11932 >> 8
-        out 0x40, al
+        PIC_INIT 0x20, 0x28, 0xFE, 0xFF ; IRQ0 only
+        PIT_RATE 11932                  ; counter 0, mode 2, 100 Hz
         sti
 .wait:  hlt
         cmp dword [TICKS], 10
@@ -77,13 +55,7 @@ test_main:
         call putc
         ret
 
-irq0_handler:
-        push eax
-        inc dword [TICKS]
-        mov al, 0x20
-        out 0x20, al
-        pop eax
-        iretd
+TICK_HANDLER irq0_handler, TICKS
 %else
  %error "CASE must be 1-5"
 %endif

@@ -10,13 +10,7 @@ main:
     mov es, ax
     ; y 0-99: four vertical bands of colours 0-3 (80 pixels = 20 bytes each)
     xor dx, dx
-.y: mov di, dx
-    shr di, 1
-    imul di, di, 80
-    test dl, 1
-    jz .even
-    add di, 0x2000
-.even:
+.y: CGA_ROW
     xor bx, bx
 .band:
     mov al, [bandbyte + bx]

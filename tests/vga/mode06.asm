@@ -8,13 +8,7 @@ main:
     mov ax, 0xB800
     mov es, ax
     xor dx, dx
-.y: mov di, dx
-    shr di, 1
-    imul di, di, 80
-    test dl, 1
-    jz .even
-    add di, 0x2000
-.even:
+.y: CGA_ROW
     mov al, dl
     and al, 8
     jz .a

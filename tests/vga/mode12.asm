@@ -23,20 +23,14 @@ main:
     out dx, ax
     mov di, 170 * 80
     mov cx, 50 * 80
-.sr1:
-    mov al, [es:di]
-    stosb
-    loop .sr1
+    call latch_rewrite
     mov ax, 0x0100
     out dx, ax
     mov ax, 0xAA08
     out dx, ax
     mov di, 170 * 80
     mov cx, 50 * 80
-.sr2:
-    mov al, [es:di]
-    stosb
-    loop .sr2
+    call latch_rewrite
     mov ax, 0x0001
     out dx, ax
     mov ax, 0xFF08
@@ -67,10 +61,7 @@ main:
     imul di, ax, 80
     add di, 20
     mov cx, 40
-.xb:
-    mov al, [es:di]
-    stosb
-    loop .xb
+    call latch_rewrite
     inc bx
     cmp bx, 120
     jb .xr

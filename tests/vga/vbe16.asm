@@ -41,11 +41,7 @@ main:
     pop dx
     mov ax, bx
     stosw
-    or di, di
-    jnz .nw
-    inc dx
-    call set_bank
-.nw:
+    call bank_wrap
     inc cx
     cmp cx, 800
     jb .x

@@ -34,11 +34,7 @@ main:
     div bl
     add al, bh
     stosb
-    or di, di
-    jnz .nw
-    inc dx
-    call set_bank
-.nw:
+    call bank_wrap
     inc cx
     cmp cx, 640
     jb .x
