@@ -98,7 +98,7 @@ static void rand_fx80(struct em *e, uint8_t *out)
     case 8: case 9: case 10: { /* small integers, half-integers, powers of two +- 1 */
         int64_t v = (int64_t)rnd(e, 2001) - 1000;
         if (chance(e, 30))
-            v = (int64_t)1 << rnd(e, 64);
+            v = (int64_t)(UINT64_C(1) << rnd(e, 64));
         if (chance(e, 30))
             v += (int64_t)rnd(e, 3) - 1;
         uint64_t m = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
