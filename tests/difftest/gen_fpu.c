@@ -100,7 +100,7 @@ static void rand_fx80(struct em *e, uint8_t *out)
         if (chance(e, 30))
             v = (int64_t)(UINT64_C(1) << rnd(e, 64));
         if (chance(e, 30))
-            v += (int64_t)rnd(e, 3) - 1;
+            v = (int64_t)((uint64_t)v + rnd(e, 3) - 1); /* wraps, no signed overflow */
         uint64_t m = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
         if (v < 0)
             sign = 0x8000;

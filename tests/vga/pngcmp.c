@@ -88,6 +88,14 @@ static int load(const char *path, struct img *im)
     free(z);
     im->rgb = malloc((size_t)im->w * im->h * 3);
     uint8_t *prev = calloc(stride, 1), *cur = malloc(stride);
+    if (!im->rgb || !prev || !cur) {
+        fprintf(stderr, "pngcmp: %s: out of memory\n", path);
+        free(im->rgb);
+        free(prev);
+        free(cur);
+        free(raw);
+        return -1;
+    }
     for (uint32_t y = 0; y < im->h; y++) {
         const uint8_t *r = raw + y * (stride + 1);
         for (size_t x = 0; x < stride; x++) {
@@ -120,6 +128,7 @@ static int text_check(const char *path, uint32_t w, uint32_t h, uint32_t minrows
         return 2;
     if (a.w != w || a.h != h) {
         printf("pngcmp: %s is %ux%u, expected %ux%u\n", path, a.w, a.h, w, h);
+        free(a.rgb);
         return 1;
     }
     uint32_t rows = 0;
@@ -132,8 +141,11 @@ static int text_check(const char *path, uint32_t w, uint32_t h, uint32_t minrows
         rows += lit > 0 && lit < a.w;
     }
     printf("pngcmp: %s: %ux%u, %u rows with text\n", path, a.w, a.h, rows);
+    free(a.rgb);
     return rows >= minrows ? 0 : 1;
 }
+
+static int compare(const struct img *a, const struct img *b);
 
 int main(int argc, char **argv)
 {
@@ -144,22 +156,34 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: pngcmp A.png B.png | pngcmp --text FILE W H MINROWS\n");
         return 2;
     }
-    if (load(argv[1], &a) || load(argv[2], &b))
+    if (load(argv[1], &a))
         return 2;
-    if (a.w != b.w || a.h != b.h) {
-        printf("pngcmp: sizes differ: %ux%u vs %ux%u\n", a.w, a.h, b.w, b.h);
+    if (load(argv[2], &b)) {
+        free(a.rgb);
+        return 2;
+    }
+    int rc = compare(&a, &b);
+    free(a.rgb);
+    free(b.rgb);
+    return rc;
+}
+
+static int compare(const struct img *a, const struct img *b)
+{
+    if (a->w != b->w || a->h != b->h) {
+        printf("pngcmp: sizes differ: %ux%u vs %ux%u\n", a->w, a->h, b->w, b->h);
         return 1;
     }
     size_t diff = 0, first = 0;
-    for (size_t i = 0; i < (size_t)a.w * a.h; i++)
-        if (memcmp(a.rgb + 3 * i, b.rgb + 3 * i, 3) && !diff++)
+    for (size_t i = 0; i < (size_t)a->w * a->h; i++)
+        if (memcmp(a->rgb + 3 * i, b->rgb + 3 * i, 3) && !diff++)
             first = i;
     if (diff) {
-        const uint8_t *p = a.rgb + 3 * first, *q = b.rgb + 3 * first;
+        const uint8_t *p = a->rgb + 3 * first, *q = b->rgb + 3 * first;
         printf("pngcmp: %zu pixels differ; first at (%zu,%zu): %02x%02x%02x vs %02x%02x%02x\n", diff,
-               first % a.w, first / a.w, p[0], p[1], p[2], q[0], q[1], q[2]);
+               first % a->w, first / a->w, p[0], p[1], p[2], q[0], q[1], q[2]);
         return 1;
     }
-    printf("pngcmp: %ux%u, identical\n", a.w, a.h);
+    printf("pngcmp: %ux%u, identical\n", a->w, a->h);
     return 0;
 }
