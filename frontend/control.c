@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "frontend/control.h"
+#include "frontend/net.h"
 #include "frontend/script.h"
 
 #define SLICE_NS 10000000ull /* the machine runs in 10 ms slices between socket polls */
@@ -51,43 +52,14 @@ int control_listen(const char *spec, char *err, size_t errlen)
         snprintf(err, errlen, "-control: '%s': use tcp:[HOST]:PORT or unix:PATH", spec);
         return -1;
     }
-    const char *hp = spec + 4, *colon = strrchr(hp, ':');
-    char host[256] = "127.0.0.1";
-    const char *port = colon ? colon + 1 : hp;
-    if (colon && colon != hp) {
-        size_t n = (size_t)(colon - hp);
-        if (n >= sizeof(host)) {
-            snprintf(err, errlen, "-control: host name too long in '%s'", spec);
-            return -1;
-        }
-        memcpy(host, hp, n);
-        host[n] = 0;
-    }
-    char *end;
-    long pn = strtol(port, &end, 10);
-    if (!*port || *end || pn <= 0 || pn > 65535) {
-        snprintf(err, errlen, "-control: bad port in '%s'", spec);
+    char host[256], port[16], why[512];
+    if (net_parse_hostport(spec + 4, host, sizeof(host), port, sizeof(port))) {
+        snprintf(err, errlen, "-control: bad address in '%s' (use tcp:[HOST]:PORT)", spec);
         return -1;
     }
-    struct addrinfo hints, *ai = NULL;
-    memset(&hints, 0, sizeof(hints));
-    hints.ai_family = AF_INET;
-    hints.ai_socktype = SOCK_STREAM;
-    if (getaddrinfo(host, port, &hints, &ai) || !ai) {
-        snprintf(err, errlen, "-control: cannot resolve '%s'", host);
-        return -1;
-    }
-    fd = socket(ai->ai_family, ai->ai_socktype, 0);
-    int one = 1;
-    if (fd >= 0)
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-    if (fd < 0 || bind(fd, ai->ai_addr, ai->ai_addrlen) || listen(fd, 4)) {
-        snprintf(err, errlen, "-control: cannot listen on %s:%s: %s", host, port, strerror(errno));
-        if (fd >= 0)
-            close(fd);
-        fd = -1;
-    }
-    freeaddrinfo(ai);
+    fd = net_listen_tcp(host, port, 4, why, sizeof(why));
+    if (fd < 0)
+        snprintf(err, errlen, "-control: %s", why);
     return fd;
 }
 

@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "frontend/gdbstub.h"
+#include "frontend/net.h"
 #include "frontend/gdbstub_int.h"
 #include "frontend/monchan.h"
 #include "frontend/monitor.h"
@@ -186,18 +187,7 @@ static int parse_spec(const char *spec, char *host, size_t hlen, char *port, siz
 {
     if (strncmp(spec, "tcp:", 4))
         return -1;
-    spec += 4;
-    const char *colon = strrchr(spec, ':');
-    if (!colon || (size_t)(colon - spec) >= hlen || strlen(colon + 1) >= plen || !colon[1])
-        return -1;
-    memcpy(host, spec, (size_t)(colon - spec));
-    host[colon - spec] = 0;
-    if (!host[0])
-        snprintf(host, hlen, "127.0.0.1");
-    snprintf(port, plen, "%s", colon + 1);
-    char *end;
-    long v = strtol(port, &end, 10);
-    return *end || v < 0 || v > 65535 ? -1 : 0;
+    return net_parse_hostport(spec + 4, host, hlen, port, plen);
 }
 
 int debug_check_spec(const char *spec, char *err, unsigned errlen)
@@ -212,43 +202,16 @@ int debug_check_spec(const char *spec, char *err, unsigned errlen)
 
 int debug_listen(const char *spec, const char *what)
 {
-    char host[256], port[16];
+    char host[256], port[16], err[512], where[96];
     if (parse_spec(spec, host, sizeof(host), port, sizeof(port)))
         return -1;
-    struct addrinfo hints, *res;
-    memset(&hints, 0, sizeof(hints));
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_PASSIVE;
-    int e = getaddrinfo(host, port, &hints, &res);
-    if (e) {
-        fprintf(stderr, "tarsier: %s: %s: %s\n", what, host, gai_strerror(e));
-        return -1;
-    }
-    int fd = -1;
-    for (struct addrinfo *a = res; a && fd < 0; a = a->ai_next) {
-        fd = socket(a->ai_family, a->ai_socktype, a->ai_protocol);
-        if (fd < 0)
-            continue;
-        int one = 1;
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-        if (bind(fd, a->ai_addr, a->ai_addrlen) || listen(fd, 1)) {
-            close(fd);
-            fd = -1;
-        }
-    }
-    freeaddrinfo(res);
+    int fd = net_listen_tcp(host, port, 1, err, sizeof(err));
     if (fd < 0) {
-        fprintf(stderr, "tarsier: %s: cannot listen on %s:%s: %s\n", what, host, port, strerror(errno));
+        fprintf(stderr, "tarsier: %s: %s\n", what, err);
         return -1;
     }
-    struct sockaddr_storage ss;
-    socklen_t sl = sizeof(ss);
-    char hbuf[64] = "?", pbuf[16] = "?";
-    if (!getsockname(fd, (struct sockaddr *)&ss, &sl))
-        getnameinfo((struct sockaddr *)&ss, sl, hbuf, sizeof(hbuf), pbuf, sizeof(pbuf),
-                    NI_NUMERICHOST | NI_NUMERICSERV);
-    fprintf(stderr, "tarsier: %s listening on %s:%s\n", !strcmp(what, "-gdb") ? "gdb stub" : "monitor", hbuf, pbuf);
+    net_local_name(fd, where, sizeof(where));
+    fprintf(stderr, "tarsier: %s listening on %s\n", !strcmp(what, "-gdb") ? "gdb stub" : "monitor", where);
     return fd;
 }
 

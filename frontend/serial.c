@@ -6,13 +6,13 @@
  * mode: stdin delivers whole lines, and the host terminal echoes them.
  */
 #include <errno.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "frontend/net.h"
 #include "frontend/serial.h"
 
 enum { SER_NONE, SER_STDIO, SER_FILE, SER_TCP };
@@ -104,24 +104,15 @@ static int tcp_open(struct serial_port *p, const char *spec, char *err, size_t e
         snprintf(err, errlen, "-serial %s: expected tcp:127.0.0.1:PORT,server (PORT 0-65535)", spec);
         return -1;
     }
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in sa;
-    memset(&sa, 0, sizeof(sa));
-    sa.sin_family = AF_INET;
-    sa.sin_port = htons((uint16_t)port);
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    int one = 1;
-    if (fd >= 0)
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-    if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) || listen(fd, 1)) {
-        snprintf(err, errlen, "-serial %s: cannot listen on 127.0.0.1:%lu: %s", spec, port, strerror(errno));
-        if (fd >= 0)
-            close(fd);
+    char portstr[16], why[512], where[96];
+    snprintf(portstr, sizeof(portstr), "%lu", port);
+    int fd = net_listen_tcp("127.0.0.1", portstr, 1, why, sizeof(why));
+    if (fd < 0) {
+        snprintf(err, errlen, "-serial %s: %s", spec, why);
         return -1;
     }
-    socklen_t sl = sizeof(sa);
-    if (!getsockname(fd, (struct sockaddr *)&sa, &sl))
-        fprintf(stderr, "tarsier: serial port listening on 127.0.0.1:%u\n", ntohs(sa.sin_port));
+    net_local_name(fd, where, sizeof(where));
+    fprintf(stderr, "tarsier: serial port listening on %s\n", where);
     p->listen_fd = fd;
     p->be.write = tcp_write;
     p->be.read = tcp_read;
