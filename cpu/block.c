@@ -306,6 +306,16 @@ static struct block *linked(struct cpu *c, struct block *prev)
     return NULL;
 }
 
+/* Does a debugger breakpoint fall on one of the block's bytes? */
+static int block_has_breakpoint(const struct cpu *c, const struct block *b)
+{
+    uint32_t lin = c->seg[SEG_CS].base + c->eip;
+    for (unsigned k = 0; k < c->ndbg_bp; k++)
+        if (c->dbg_bp[k] - lin < b->bytes)
+            return 1;
+    return 0;
+}
+
 void block_run(struct cpu *c, uint64_t limit)
 {
     struct block *prev = NULL;
@@ -322,6 +332,10 @@ void block_run(struct cpu *c, uint64_t limit)
                 l->epoch = epoch;
                 l->cpl = c->cpl;
             }
+        }
+        if (__builtin_expect(c->dbg_insn, 0) && block_has_breakpoint(c, b)) {
+            c->dbg_slow = 1; /* the run loop takes it one instruction at a time */
+            return;
         }
         exec_block(c, b, limit);
         if (c->stop_block || c->halted || (c->eflags & F_TF) || c->dr_active)

@@ -195,6 +195,10 @@ struct cpu_hle_ops {
     uint32_t lo, hi;
 };
 
+#define CPU_MAX_DBG_BP 64
+#define CPU_MAX_DBG_WATCH 32
+struct cpu_watch { uint32_t first, last; };
+
 struct cpu {
     /* architectural state (saved in snapshots through the state table) */
     uint32_t r[8];
@@ -252,12 +256,22 @@ struct cpu {
     uint8_t fastmem;           /* the inline memory fast path applies (not on the 8086) */
 
     /* debugger hooks (frontend/gdbstub.c), kept apart from the guest's DR0-7.
-     * dbg_insn != 0 sends every instruction through the slow path, which asks
-     * dbg_insn_hook first (nonzero: stop before it).  Bit 1 of dr_data makes
-     * every data access call dbg_data_hook.  dbg_stop makes cpu_run and
-     * machine_run_until return; the debugger clears it. */
+     * Breakpoints (cpu_set_dbg_breakpoints) are checked once per decoded
+     * block: a block whose bytes hold one runs through the slow path, which
+     * asks dbg_insn_hook before each instruction (nonzero: stop before it);
+     * dbg_insn != 0 while any exists.  Watchpoints (cpu_set_dbg_watch) and
+     * the guest's data breakpoints cost nothing outside their linear pages:
+     * the TLB gives watched pages no fast host pointer, so only their accesses
+     * reach the checked path, where bit 1 of dr_data calls dbg_data_hook.
+     * dbg_stop makes cpu_run and machine_run_until return; the debugger
+     * clears it. */
     uint8_t dbg_insn;
     uint8_t dbg_stop;
+    uint8_t dbg_slow;          /* run the next instruction through the slow path */
+    uint8_t ndbg_bp, ndbg_watch, nwatch;
+    uint32_t dbg_bp[CPU_MAX_DBG_BP];                /* linear addresses */
+    struct cpu_watch dbg_watch[CPU_MAX_DBG_WATCH];  /* linear byte ranges */
+    struct cpu_watch watch[CPU_MAX_DBG_WATCH + 4];  /* watched linear pages (first/last page numbers) */
     int (*dbg_insn_hook)(void *opaque, struct cpu *c);
     void (*dbg_data_hook)(void *opaque, struct cpu *c, uint32_t lin, int size, int write);
     void *dbg_opaque;
@@ -354,6 +368,19 @@ void cpu_write_cr0(struct cpu *c, uint32_t v);
 void cpu_write_cr3(struct cpu *c, uint32_t v);
 void cpu_write_cr4(struct cpu *c, uint32_t v);
 void cpu_write_dr7(struct cpu *c, uint32_t v);
+void cpu_write_dr(struct cpu *c, int n, uint32_t v);    /* DR0-3 */
+/* The debugger's breakpoints (linear addresses) and watchpoints (linear byte
+ * ranges, first..last); at most CPU_MAX_DBG_BP / CPU_MAX_DBG_WATCH. */
+void cpu_set_dbg_breakpoints(struct cpu *c, const uint32_t *lin, int n);
+void cpu_set_dbg_watch(struct cpu *c, const struct cpu_watch *w, int n);
+/* Is any byte of linear page `page` watched (data breakpoint or watchpoint)? */
+static inline bool cpu_page_watched(const struct cpu *c, uint32_t page)
+{
+    for (unsigned k = 0; k < c->nwatch; k++)
+        if (page >= c->watch[k].first && page <= c->watch[k].last)
+            return true;
+    return false;
+}
 /* Data breakpoints (SDM 17.3.1.2): record DR6 bits for an access of size bytes at lin. */
 void cpu_dr_check_data(struct cpu *c, uint32_t lin, int size, int write);
 int cpu_rdmsr(struct cpu *c, uint32_t idx, uint64_t *val);  /* -1: #GP */

@@ -80,9 +80,7 @@ void cpu_reset(struct cpu *c)
     c->cr2 = c->cr3 = c->cr4 = 0;
     memset(c->dr, 0, sizeof(c->dr));
     c->dr[6] = 0xFFFF0FF0u;
-    c->dr[7] = 0x400;
-    c->dr_active = 0;
-    c->dr_data &= 2; /* bit 1 belongs to the debugger */
+    cpu_write_dr7(c, 0x400); /* also drops the guest's watched pages */
     c->r[R_EDX] = m->cpuid_family_model_stepping ? m->cpuid_family_model_stepping
                                                 : (m->gen == CPU_386 ? 0x0303 : 0);
     memset(&c->msr, 0, sizeof(c->msr));
@@ -277,12 +275,20 @@ static void run_loop(struct cpu *c, uint64_t limit)
         if (c->stop_block || c->intr_line || c->nmi_pending || c->inhibit_irq) {
             c->stop_block = 0;
             if (c->inhibit_irq && (c->intr_line || c->nmi_pending) && !c->halted &&
-                !((c->eflags & F_TF) || c->dr_active || c->single || c->dbg_insn)) {
+                !((c->eflags & F_TF) || c->dr_active || c->single)) {
                 /* the instruction in the STI / MOV SS shadow runs alone, and the
                  * pending interrupt is taken right after it: "sti; nop; cli"
                  * must let an interrupt in (SeaBIOS waits for IRQs that way) */
                 c->inhibit_irq = 0;
-                block_exec_one(c);
+                if (c->dbg_insn) {
+                    step_slow(c);
+                    if (c->dbg_stop) {
+                        c->inhibit_irq = 1; /* stopped before it: the shadow still holds */
+                        break;
+                    }
+                } else {
+                    block_exec_one(c);
+                }
                 c->stop_block = 1;
                 continue;
             }
@@ -290,10 +296,12 @@ static void run_loop(struct cpu *c, uint64_t limit)
         }
         if (c->halted)
             return;
-        if ((c->eflags & F_TF) || c->dr_active || c->single || c->dbg_insn)
+        if ((c->eflags & F_TF) || c->dr_active || c->single || c->dbg_slow) {
+            c->dbg_slow = 0;
             step_slow(c);
-        else
+        } else {
             block_run(c, limit);
+        }
         if (c->single)
             return;
     }

@@ -160,6 +160,8 @@ static void tlb_fill(struct cpu *c, uint32_t lin, uint32_t phys, uint8_t perm, i
     }
     if (e->host && (perm & TLB_READ))
         e->rtag = ~(lin >> 12);
+    if (c->nwatch && cpu_page_watched(c, lin >> 12))
+        e->rtag = e->wtag = 0; /* data breakpoint or watchpoint here: checked path */
 }
 
 uint32_t cpu_translate(struct cpu *c, uint32_t lin, int acc, int user)

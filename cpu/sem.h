@@ -167,8 +167,8 @@ int parity8(uint32_t v);
  * The memory fast path, inline in every semantic function: a present,
  * expand-up data segment (any mode but the 8086's offset wrap), the access
  * inside its limit and inside one page, a TLB hit on a RAM page (for stores:
- * writable, dirty, and no decoded code in the bytes), and no alignment check
- * or data breakpoint armed.  Everything else takes the checked slow path,
+ * writable, dirty, and no decoded code in the bytes; no data breakpoint or
+ * watchpoint on the page), and no alignment check armed.  Everything else takes the checked slow path,
  * which raises the exact exception.  The TLB entry's rtag/wtag hold the
  * complement of the linear page only when the host pointer may be used for
  * that kind of access, so a hit is one compare.
@@ -176,7 +176,7 @@ int parity8(uint32_t v);
 static inline uint8_t *sem_fast_ptr(struct cpu *c, int sreg, uint32_t off, int size, int write)
 {
     const struct seg *s = &c->seg[sreg];
-    if (__builtin_expect(!c->fastmem || (c->eflags & F_AC) || c->dr_data, 0))
+    if (__builtin_expect(!c->fastmem || (c->eflags & F_AC), 0))
         return NULL;
     if ((s->attr & (write ? 0x9E : 0x9C)) != (write ? 0x92 : 0x90))
         return NULL;

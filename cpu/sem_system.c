@@ -332,7 +332,7 @@ void sem_mov_to_dr(struct cpu *c, const struct insn *i)
     else if (r == 6)
         c->dr[6] = (v & 0x0000E00Fu) | 0xFFFF0FF0u;
     else
-        c->dr[r] = v;
+        cpu_write_dr(c, r, v);
 }
 
 void sem_cpuid(struct cpu *c, const struct insn *i)

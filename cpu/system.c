@@ -3,6 +3,8 @@
  * registers and the time-stamp counter.  MSR numbers per Intel SDM Vol. 4
  * (P6 family).  Unknown MSRs raise #GP(0), as hardware does.
  */
+#include <string.h>
+
 #include "cpu/cpu.h"
 #include "cpu/sem.h"
 
@@ -38,6 +40,33 @@ void cpu_write_cr4(struct cpu *c, uint32_t v)
     c->stop_block = 1;
 }
 
+/* Rebuild the set of watched linear pages from the enabled data breakpoints
+ * in DR0-3/DR7 and the debugger's watchpoints.  When it changes, the TLB is
+ * flushed so that refills withhold the fast host pointers of watched pages. */
+static void watch_rebuild(struct cpu *c)
+{
+    struct cpu_watch w[CPU_MAX_DBG_WATCH + 4];
+    unsigned n = 0;
+    for (int k = 0; k < 4; k++) {
+        uint32_t en = (c->dr[7] >> (2 * k)) & 3;
+        uint32_t rw = (c->dr[7] >> (16 + 4 * k)) & 3;
+        uint32_t len = (c->dr[7] >> (18 + 4 * k)) & 3;
+        if (!en || !(rw & 1))
+            continue; /* instruction or I/O breakpoint */
+        uint32_t bytes = len == 3 ? 4 : len == 2 ? 8 : len + 1;
+        uint32_t start = c->dr[k] & ~(bytes - 1);
+        w[n++] = (struct cpu_watch){ start >> 12, (start + bytes - 1) >> 12 };
+    }
+    for (unsigned k = 0; k < c->ndbg_watch; k++)
+        w[n++] = (struct cpu_watch){ c->dbg_watch[k].first >> 12, c->dbg_watch[k].last >> 12 };
+    if (n == c->nwatch && !memcmp(w, c->watch, n * sizeof(w[0])))
+        return;
+    memcpy(c->watch, w, n * sizeof(w[0]));
+    c->nwatch = (uint8_t)n;
+    cpu_tlb_flush(c, true);
+    c->stop_block = 1;
+}
+
 void cpu_write_dr7(struct cpu *c, uint32_t v)
 {
     c->dr[7] = (v & 0xFFFF2BFFu) | 0x400;
@@ -46,7 +75,36 @@ void cpu_write_dr7(struct cpu *c, uint32_t v)
     for (int k = 0; k < 4; k++)
         if (((c->dr[7] >> (2 * k)) & 3) && ((c->dr[7] >> (16 + 4 * k)) & 1))
             c->dr_data |= 1; /* RW = 01 (writes) or 11 (reads and writes) */
+    watch_rebuild(c);
     c->stop_block = 1;
+}
+
+void cpu_write_dr(struct cpu *c, int n, uint32_t v)
+{
+    c->dr[n & 3] = v;
+    watch_rebuild(c);
+}
+
+void cpu_set_dbg_breakpoints(struct cpu *c, const uint32_t *lin, int n)
+{
+    if (n > CPU_MAX_DBG_BP)
+        n = CPU_MAX_DBG_BP;
+    if (n > 0)
+        memcpy(c->dbg_bp, lin, (size_t)n * sizeof(lin[0]));
+    c->ndbg_bp = (uint8_t)(n > 0 ? n : 0);
+    c->dbg_insn = c->ndbg_bp > 0;
+    c->stop_block = 1;
+}
+
+void cpu_set_dbg_watch(struct cpu *c, const struct cpu_watch *w, int n)
+{
+    if (n > CPU_MAX_DBG_WATCH)
+        n = CPU_MAX_DBG_WATCH;
+    if (n > 0)
+        memcpy(c->dbg_watch, w, (size_t)n * sizeof(w[0]));
+    c->ndbg_watch = (uint8_t)(n > 0 ? n : 0);
+    c->dr_data = (uint8_t)((c->dr_data & 1) | (n > 0 ? 2 : 0));
+    watch_rebuild(c);
 }
 
 void cpu_dr_check_data(struct cpu *c, uint32_t lin, int size, int write)

@@ -4,11 +4,12 @@
  * monitor between slices of guest time.
  *
  * One client at a time over TCP; after it detaches or disconnects the stub
- * accepts the next.  Breakpoints never patch guest memory: while any exists,
- * cpu->dbg_insn sends each instruction through the CPU's slow path, which
- * asks insn_hook() about its linear PC first.  Watchpoints ride on the
- * data-breakpoint check of the memory access path (bit 1 of cpu->dr_data,
- * kept apart from the guest's DR0-7) and cost nothing while none is set.
+ * accepts the next.  Breakpoints never patch guest memory: the CPU checks
+ * each decoded block against their linear addresses and runs only a block
+ * holding one through its slow path, which asks insn_hook() about each PC.
+ * Watchpoints ride on the data-breakpoint check of the memory access path
+ * (bit 1 of cpu->dr_data, kept apart from the guest's DR0-7); the TLB keeps
+ * watched pages off the fast path, so other pages run at full speed.
  * With neither, the guest runs at full speed in slices of DEBUG_SLICE_NS and
  * the stub only polls its sockets between slices.
  *
@@ -59,6 +60,13 @@ static int insn_hook(void *opaque, struct cpu *c)
     return 0;
 }
 
+/* The last byte a watchpoint covers (a range running past 4 GiB ends there). */
+static uint32_t wp_last(const struct gdbstub_wp *w)
+{
+    uint32_t last = w->addr + w->len - 1;
+    return last < w->addr ? 0xFFFFFFFFu : last;
+}
+
 static void data_hook(void *opaque, struct cpu *c, uint32_t lin, int size, int write)
 {
     struct stub *s = opaque;
@@ -69,7 +77,7 @@ static void data_hook(void *opaque, struct cpu *c, uint32_t lin, int size, int w
         struct gdbstub_wp *w = &s->wp[k];
         if ((w->type == 2 && !write) || (w->type == 3 && write))
             continue;
-        if (lin <= w->addr + w->len - 1 && last >= w->addr) {
+        if (lin <= wp_last(w) && last >= w->addr) {
             s->stop_sig = 5;
             s->stop_kind = w->type + 1;
             s->stop_addr = w->addr;
@@ -86,8 +94,14 @@ void gdbstub_update_hooks(struct stub *s)
     c->dbg_opaque = s;
     c->dbg_insn_hook = insn_hook;
     c->dbg_data_hook = data_hook;
-    c->dbg_insn = s->nbp > 0;
-    c->dr_data = (uint8_t)((c->dr_data & 1) | (s->nwp > 0 ? 2 : 0));
+    uint32_t bp[GDBSTUB_MAX_BP];
+    struct cpu_watch w[GDBSTUB_MAX_WP];
+    for (int k = 0; k < s->nbp; k++)
+        bp[k] = s->bp[k].addr;
+    for (int k = 0; k < s->nwp; k++)
+        w[k] = (struct cpu_watch){ s->wp[k].addr, wp_last(&s->wp[k]) };
+    cpu_set_dbg_breakpoints(c, bp, s->nbp);
+    cpu_set_dbg_watch(c, w, s->nwp);
 }
 
 
@@ -360,8 +374,8 @@ int debug_run(struct machine *m, const struct debug_options *opt)
     if (s->lfd >= 0)
         close(s->lfd);
     monchan_close(&s->mc);
-    s->c->dbg_insn = 0;
-    s->c->dr_data &= 1;
+    cpu_set_dbg_breakpoints(s->c, NULL, 0);
+    cpu_set_dbg_watch(s->c, NULL, 0);
     s->c->dbg_insn_hook = NULL;
     s->c->dbg_data_hook = NULL;
     free(s);

@@ -170,6 +170,8 @@ int gdbstub_reg_set(struct stub *s, int n, const uint8_t *in)
     } else if (n < 50) {
         if (n == 49)
             cpu_write_dr7(c, v);
+        else if (n - 42 < 4)
+            cpu_write_dr(c, n - 42, v);
         else
             c->dr[n - 42] = v;
     } else if (n == 50)
