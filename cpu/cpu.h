@@ -161,6 +161,7 @@ struct cpu_stats {
     uint64_t insns;       /* instructions retired */
     uint64_t blocks_decoded;
     uint64_t smc_flushes;
+    uint64_t hw_interrupts; /* external interrupts and NMIs delivered */
 };
 
 /* Per-MSR storage. */
@@ -268,6 +269,8 @@ struct cpu {
     uint8_t dbg_insn;
     uint8_t dbg_stop;
     uint8_t dbg_slow;          /* run the next instruction through the slow path */
+    uint8_t dbg_irq_stop;      /* set dbg_stop when an external interrupt or NMI is delivered,
+                                  before the handler's first instruction runs */
     uint8_t ndbg_bp, ndbg_watch, nwatch;
     uint32_t dbg_bp[CPU_MAX_DBG_BP];                /* linear addresses */
     struct cpu_watch dbg_watch[CPU_MAX_DBG_WATCH];  /* linear byte ranges */

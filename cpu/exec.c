@@ -202,6 +202,7 @@ static int check_interrupts(struct cpu *c)
         c->halted = 0;
         c->eip_start = c->eip;
         c->esp_start = c->r[R_ESP];
+        c->stats.hw_interrupts++;
         cpu_interrupt(c, EX_NMI, INT_HW, false, 0);
         return 1;
     }
@@ -213,6 +214,7 @@ static int check_interrupts(struct cpu *c)
         c->eip_start = c->eip;
         c->esp_start = c->r[R_ESP];
         trace_int(c, vec, "interrupt vector %02x", vec);
+        c->stats.hw_interrupts++;
         cpu_interrupt(c, vec, INT_HW, false, 0);
         return 1;
     }
@@ -292,7 +294,10 @@ static void run_loop(struct cpu *c, uint64_t limit)
                 c->stop_block = 1;
                 continue;
             }
-            check_interrupts(c);
+            if (check_interrupts(c) && c->dbg_irq_stop) {
+                c->dbg_stop = 1; /* a debugger step stops at the handler's entry */
+                break;
+            }
         }
         if (c->halted)
             return;

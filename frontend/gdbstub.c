@@ -40,6 +40,7 @@
 #include "machine/machine.h"
 
 #define DEBUG_SLICE_NS 1000000ull    /* 1 ms of virtual time between socket polls */
+#define STEP_OVER_NS 2000000000ull   /* how long a stepped-over interrupt may take to return */
 
 /* ---- breakpoint hooks (called from the CPU's execution loop) ---- */
 
@@ -51,6 +52,10 @@ static int insn_hook(void *opaque, struct cpu *c)
     uint32_t lin = gdbstub_linear_pc(c);
     if (c->icount == s->resume_icount && lin == s->resume_lin)
         return 0; /* resuming from this very address: step off it first */
+    if (s->ret_active && lin == s->ret_lin && c->r[R_ESP] == s->ret_esp) {
+        s->ret_hit = 1; /* back from the interrupt a step ran into */
+        return 1;
+    }
     for (int k = 0; k < s->nbp; k++)
         if (s->bp[k].addr == lin) {
             s->stop_sig = 5;
@@ -94,13 +99,16 @@ void gdbstub_update_hooks(struct stub *s)
     c->dbg_opaque = s;
     c->dbg_insn_hook = insn_hook;
     c->dbg_data_hook = data_hook;
-    uint32_t bp[GDBSTUB_MAX_BP];
+    uint32_t bp[GDBSTUB_MAX_BP + 1];
     struct cpu_watch w[GDBSTUB_MAX_WP];
+    int n = 0;
     for (int k = 0; k < s->nbp; k++)
-        bp[k] = s->bp[k].addr;
+        bp[n++] = s->bp[k].addr;
+    if (s->ret_active)
+        bp[n++] = s->ret_lin; /* where a stepped-over interrupt returns */
     for (int k = 0; k < s->nwp; k++)
         w[k] = (struct cpu_watch){ s->wp[k].addr, wp_last(&s->wp[k]) };
-    cpu_set_dbg_breakpoints(c, bp, s->nbp);
+    cpu_set_dbg_breakpoints(c, bp, n);
     cpu_set_dbg_watch(c, w, s->nwp);
 }
 
@@ -115,16 +123,87 @@ void gdbstub_resume(struct stub *s)
     s->stop_kind = 0;
 }
 
-/* Run exactly one instruction (or deliver one event and run its first). */
-int gdbstub_step_one(struct stub *s)
+/* Run exactly one instruction, or deliver an interrupt and stop at its
+ * handler's first instruction. */
+static int step_raw(struct stub *s)
 {
     struct machine *m = s->m;
     gdbstub_resume(s);
     s->stop_sig = 5;
+    s->c->dbg_irq_stop = 1;
     int st = machine_run_until(m, machine_now(m) + m->clock.ns_per_insn);
+    s->c->dbg_irq_stop = 0;
     s->c->dbg_stop = 0;
     s->stopped = 1;
     return st;
+}
+
+/* Run an interrupt handler the step entered until the CPU is back at lin
+ * with the stack pointer it had (its IRET), for at most STEP_OVER_NS of
+ * virtual time; breakpoints and watchpoints inside still stop it. */
+static int run_to_return(struct stub *s, uint32_t lin, uint32_t esp)
+{
+    struct machine *m = s->m;
+    s->ret_active = 1;
+    s->ret_hit = 0;
+    s->ret_lin = lin;
+    s->ret_esp = esp;
+    gdbstub_update_hooks(s);
+    uint64_t end = machine_now(m) + STEP_OVER_NS;
+    int st = MACHINE_RUNNING;
+    while (st == MACHINE_RUNNING && !s->c->dbg_stop && machine_now(m) < end) {
+        uint64_t t = machine_now(m) + DEBUG_SLICE_NS;
+        st = machine_run_until(m, t < end ? t : end);
+    }
+    s->c->dbg_stop = 0;
+    s->ret_active = 0;
+    gdbstub_update_hooks(s);
+    return st;
+}
+
+/* One step as configured.  An external interrupt (or NMI) taken at the step
+ * boundary ends a raw step at the handler's entry: with step_into_irq that is
+ * where the step stops; otherwise the handler runs to its return and the step
+ * then executes the instruction it interrupted (a CPU in HLT stops at the
+ * instruction after the HLT once the waking interrupt has returned). */
+int gdbstub_step_one(struct stub *s)
+{
+    struct cpu *c = s->c;
+    uint32_t lin0 = gdbstub_linear_pc(c), esp0 = c->r[R_ESP];
+    int halted0 = c->halted;
+    uint64_t irq0 = c->stats.hw_interrupts;
+    int st = step_raw(s);
+    for (int round = 0; !s->step_into_irq && round < 16 && st == MACHINE_RUNNING &&
+                        c->stats.hw_interrupts != irq0 && s->stop_kind == 0; round++) {
+        st = run_to_return(s, lin0, esp0);
+        if (st != MACHINE_RUNNING || !s->ret_hit)
+            break; /* a breakpoint or watchpoint in the handler, or it did not return in time */
+        if (halted0)
+            break;
+        irq0 = c->stats.hw_interrupts;
+        st = step_raw(s);
+    }
+    return st;
+}
+
+int gdbstub_stepmode_cmd(struct stub *s, const char *line, char *out, size_t n)
+{
+    char w[16], arg[16], extra[2];
+    int k = sscanf(line, "%15s %15s %1s", w, arg, extra);
+    if (k < 1 || strcmp(w, "stepmode"))
+        return 0;
+    if (k == 2 && !strcmp(arg, "into"))
+        s->step_into_irq = 1;
+    else if (k == 2 && !strcmp(arg, "over"))
+        s->step_into_irq = 0;
+    else if (k != 1) {
+        snprintf(out, n, "error: usage: stepmode [into|over]\n");
+        return 1;
+    }
+    snprintf(out, n, "stepmode %s: %s\n", s->step_into_irq ? "into" : "over",
+             s->step_into_irq ? "a step that meets an interrupt stops at the handler's first instruction"
+                              : "interrupts arriving during a step run to their return unseen");
+    return 1;
 }
 
 void gdbstub_finish(struct stub *s, int status)
@@ -252,6 +331,11 @@ static void mon_say(struct stub *s, const char *fmt, uint32_t v)
 static int monitor_line(void *opaque, const char *line)
 {
     struct stub *s = opaque;
+    char reply[160];
+    if (gdbstub_stepmode_cmd(s, line, reply, sizeof(reply))) {
+        monchan_out(&s->mc, reply);
+        return 0;
+    }
     enum monitor_action a = monitor_exec(s->m, line, monchan_out, &s->mc);
     switch (a) {
     case MON_STOP:

@@ -50,6 +50,11 @@ struct stub {
     int nwp;
     uint64_t resume_icount;
     uint32_t resume_lin;
+    /* stepping: step_into_irq 0 runs an interrupt that arrives during a step
+     * to its return (the handler stays invisible), 1 stops in the handler */
+    int step_into_irq;
+    int ret_active, ret_hit;   /* running a handler back to ret_lin/ret_esp */
+    uint32_t ret_lin, ret_esp;
     /* the last stop */
     int stop_sig;         /* 5 TRAP, 2 INT */
     int stop_kind;        /* 0 none/step, 1 swbreak, 2 hwbreak, 3 watch, 4 rwatch, 5 awatch */
@@ -66,6 +71,9 @@ uint32_t gdbstub_linear_pc(const struct cpu *c);
 void gdbstub_update_hooks(struct stub *s);
 void gdbstub_resume(struct stub *s);
 int gdbstub_step_one(struct stub *s);               /* returns the machine status */
+/* The `stepmode [into|over]` command (monitor and qRcmd): returns 1 and puts
+ * the reply in out when line is one, else 0. */
+int gdbstub_stepmode_cmd(struct stub *s, const char *line, char *out, size_t n);
 void gdbstub_finish(struct stub *s, int status);    /* end the run, tell gdb (W) */
 void gdbstub_clear_points(struct stub *s);
 void gdbstub_interrupt(struct stub *s);             /* stop with SIGINT (Ctrl-C) */

@@ -163,6 +163,13 @@ static void do_rcmd(struct stub *s, const char *hex, size_t len)
     }
     cmd[len / 2] = 0;
     struct rcmd_out o = { s, { 0 }, 0 };
+    char reply[160];
+    if (gdbstub_stepmode_cmd(s, cmd, reply, sizeof(reply))) {
+        rcmd_add(&o, reply);
+        rcmd_flush(&o);
+        gdbstub_send_pkt(s, "OK");
+        return;
+    }
     enum monitor_action a = monitor_exec(s->m, cmd, rcmd_add, &o);
     if (a == MON_STOP)
         rcmd_add(&o, "the machine is already stopped\n");

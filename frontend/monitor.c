@@ -402,6 +402,7 @@ static const char help_text[] =
     "  sendkey KEYS          press and release keys, e.g. sendkey ctrl-alt-delete\n"
     "  screendump FILE       write the screen to FILE as PNG (FILE.txt: the text screen as text)\n"
     "  stop | cont | step    run control;  quit  end tarsier\n"
+    "  stepmode [into|over]  whether a step enters an interrupt that arrives (default: over)\n"
     "ADDR: 0x hex or decimal, $pc, or SEG:OFF in hex (real mode SEG*16+OFF, else selector base+OFF)\n";
 
 static void info(struct mon *o, const char *w)
