@@ -2,7 +2,8 @@
 # run_gdb_linux.sh TARSIER SRCDIR OUTDIR PKGDIR - drive Debian's gdb in batch
 # mode against tarsier booting Debian's i386 kernel (-kernel/-initrd, a
 # busybox initramfs, console=ttyS0 nokaslr) from a stopped start:
-#   break *start_kernel, set at the reset vector, before the kernel is even
+#   symbol-file with the kernel's symbols (scripts/vmlinux_syms.py --elf);
+#   break start_kernel, set at the reset vector, before the kernel is even
 #   decompressed (the stub never patches memory, so the address need not be
 #   mapped yet); info registers (EIP, CS, CR0.PG, CR3); linux_banner read
 #   through the kernel's page tables (x/s, monitor translate); a hardware
@@ -10,7 +11,7 @@
 #   then continue until the initramfs says "shell ready" on the serial
 #   console, where the test interrupts gdb (SIGINT, as Ctrl-C would), reads
 #   the kernel again and kills the machine.
-# Symbol addresses come from the kernel image itself (vmlinux_syms.py):
+# Symbols come from the kernel image itself (scripts/vmlinux_syms.py):
 # Debian's /boot/System.map is a placeholder and the -dbg package is 700 MB.
 # (PKGDIR caches the Debian packages, shared by the Linux tests.)
 set -u
@@ -22,7 +23,9 @@ need_tools
 command -v python3 >/dev/null 2>&1 || { echo "SKIP: python3 not available" >&2; exit 77; }
 linux_fetch "$PKGS" || { echo "FAIL: cannot fetch Debian's kernel and busybox" >&2; exit 1; }
 linux_initramfs "$OUT/initrd.gz" || { echo "FAIL: initramfs" >&2; exit 1; }
-syms=$(python3 "$SRC/vmlinux_syms.py" "$LINUX_KERNEL" start_kernel linux_banner jiffies) ||
+SYMS=$SRC/../../scripts/vmlinux_syms.py
+python3 "$SYMS" "$LINUX_KERNEL" --elf "$OUT/vmlinux.sym" || { echo "FAIL: no symbol file" >&2; exit 1; }
+syms=$(python3 "$SYMS" "$LINUX_KERNEL" start_kernel linux_banner jiffies) ||
     { echo "FAIL: no symbols from $LINUX_KERNEL" >&2; exit 1; }
 echo "$syms"
 sym() { echo "$syms" | awk -v n="$1" '$3 == n { print $1 }'; }
@@ -38,17 +41,19 @@ cat >"$OUT/session.gdb" <<GDB
 set pagination off
 set confirm off
 set trace-commands on
+symbol-file $OUT/vmlinux.sym
 target remote 127.0.0.1:$PORT
-break *0x$SK
+break start_kernel
 continue
 info registers eip cs ss cr0 cr3
 printf "BREAK_PC=%#x CS=%#x PG=%d\n", \$pc, \$cs, (\$cr0 >> 31) & 1
 x/s 0x$LB
 monitor translate 0x$LB
 delete
-watch *(int*)0x$JF
+watch *(int *)&jiffies
 continue
 printf "WATCH_PC=%#x\n", \$pc
+info symbol \$pc
 x/i \$pc
 delete
 echo CONTINUE_TO_SHELL\\n
@@ -89,15 +94,19 @@ FAILED=0
 [ $ok = 1 ] || { echo "FAIL: no 'shell ready' on the serial console while gdb continued" >&2; FAILED=1; }
 [ $trc = 0 ] || { echo "FAIL: tarsier exit status $trc after gdb's kill" >&2; FAILED=1; }
 expect "$OUT/gdb.out" \
-    "Breakpoint 1, 0x$SK in " \
+    "Breakpoint 1 at 0x$SK" \
+    "Breakpoint 1, 0x$SK in start_kernel \\(\\)" \
     "^eip +0x$SK " \
     "^cs +0x60 " \
     '^cr0 +0x8[0-9a-f]{7} ' \
     "BREAK_PC=0x$SK CS=0x60 PG=1" \
-    "^0x$LB:[[:space:]]+\"Linux version [0-9]" \
+    "^0x$LB <linux_banner>:[[:space:]]+\"Linux version [0-9]" \
     'paging on' \
     "physical address $LB_PHYS" \
-    "Hardware watchpoint 2: \\*\\(int\\*\\)0x$JF" \
+    "Hardware watchpoint 2: \\*\\(int \\*\\)&jiffies" \
+    '^0xc[0-9a-f]{7} in do_timer \(\)' \
+    '^do_timer \+ [0-9]+ in section \.text' \
+    '=> 0xc[0-9a-f]{7} <do_timer\+[0-9]+>:' \
     'Old value = -?[0-9]+' \
     'New value = -?[0-9]+' \
     'Program received signal SIGINT' \
@@ -112,17 +121,17 @@ new=$(sed -n 's/^New value = //p' "$OUT/gdb.out" | head -n 1)
 where() {
     local pc
     pc=$(sed -n "s/^$1=0x\([0-9a-f]*\).*/\1/p" "$OUT/gdb.out" | head -n 1)
-    [ -n "$pc" ] && python3 "$SRC/vmlinux_syms.py" "$LINUX_KERNEL" --addr "$pc"
+    [ -n "$pc" ] && python3 "$SYMS" "$LINUX_KERNEL" --addr "$pc"
 }
 wpc=$(where WATCH_PC) spc=$(where SHELL_PC)
 echo "the watchpoint stopped in $wpc, SIGINT at the shell in $spc"
 case $wpc in do_timer+*) ;; *) echo "FAIL: the jiffies watchpoint stopped in '$wpc', not do_timer" >&2; FAILED=1 ;; esac
 case $spc in *idle*|*halt*) ;; *) echo "FAIL: the idle shell was interrupted in '$spc', not the idle loop" >&2; FAILED=1 ;; esac
 # the banner is read a second time after the boot, at the shell
-[ "$(grep -c "^0x$LB:[[:space:]]*\"Linux version" "$OUT/gdb.out")" = 2 ] ||
+[ "$(grep -c "^0x$LB <linux_banner>:[[:space:]]*\"Linux version" "$OUT/gdb.out")" = 2 ] ||
     { echo "FAIL: linux_banner not read twice" >&2; FAILED=1; }
 # ... and it is the very string the kernel printed on the console
-read_banner=$(sed -n "s/^0x$LB:[[:space:]]*\"\(Linux version .*\)\\\\n\"\$/\1/p" "$OUT/gdb.out" | head -n 1)
+read_banner=$(sed -n "s/^0x$LB <linux_banner>:[[:space:]]*\"\(Linux version .*\)\\\\n\"\$/\1/p" "$OUT/gdb.out" | head -n 1)
 printed=$(tr -d '\r' <"$SERIAL" | sed -n 's/^\[ *0\.000000\] \(Linux version .*\)$/\1/p' | head -n 1)
 [ -n "$read_banner" ] && [ "$read_banner" = "$printed" ] ||
     { echo "FAIL: linux_banner read by gdb differs from the console's: '$read_banner' vs '$printed'" >&2; FAILED=1; }

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""vmlinux_syms.py VMLINUZ [NAME...] - a System.map for an i386 bzImage.
+"""vmlinux_syms.py VMLINUZ [NAME...] - a System.map for an i386 bzImage,
+or with --elf OUT a symbol file gdb loads (`symbol-file OUT`).
 
 Debian ships /boot/System.map-VERSION as a one-line placeholder (the real map
 is in the 700 MB linux-image-VERSION-dbg package).  The kernel image carries
@@ -9,7 +10,11 @@ zstd via the zstd command), finds the kallsyms tables in the ELF's .rodata
 and prints "ADDRESS TYPE NAME" lines like System.map, for every symbol or
 only the NAMEs given (in the order given; a missing name is an error).
 With --addr ADDR... it prints the text symbol each hex ADDR lies in, as
-NAME+0xOFFSET.
+NAME+0xOFFSET.  With --elf OUT it writes OUT, an ELF32 i386 file with the
+kernel's allocated sections (addresses and sizes only, no contents: gdb
+reads code and data from the target) and every symbol, functions with their
+sizes, so that gdb can `break start_kernel`, show `<do_timer+14>` in x/i and
+name the function in each stop.
 
 The tables, in the order scripts/kallsyms.c emits them (Linux 4.6 to 6.1
 with CONFIG_KALLSYMS_BASE_RELATIVE, 32-bit):
@@ -179,6 +184,75 @@ def banner(elf):
     return [(addr + pos - off, "R", "linux_banner")] if pos >= 0 else []
 
 
+def sections(elf):
+    """[(name, type, flags, addr, size)] of the ELF32 allocated sections."""
+    shoff, = struct.unpack_from("<I", elf, 0x20)
+    shentsize, shnum, shstrndx = struct.unpack_from("<HHH", elf, 0x2E)
+    def sh(i):
+        return struct.unpack_from("<IIIIII", elf, shoff + i * shentsize)
+    stroff = sh(shstrndx)[4]
+    out = []
+    for i in range(1, shnum):
+        nm, typ, flags, addr, _, size = sh(i)
+        if flags & 2 and size:                     # SHF_ALLOC
+            out.append((elf[stroff + nm:elf.index(b"\0", stroff + nm)].decode(), typ, flags, addr, size))
+    return out
+
+
+def write_elf(path, elf, syms):
+    """An ELF32 i386 symbol file: NOBITS copies of the allocated sections and
+    a symbol table (locals first, as ELF requires)."""
+    secs = sections(elf)
+    shstr = bytearray(b"\0")
+    def shname(n):
+        shstr.extend(n.encode() + b"\0")
+        return len(shstr) - len(n) - 1
+    # symbol sizes: up to the next symbol's address (same section)
+    ordered = sorted(set((a, t, nm) for a, t, nm in syms))
+    strtab = bytearray(b"\0")
+    local, glob = [], []
+    nxt_of, nxt = {}, None
+    for a, _, _ in reversed(ordered):           # the next higher symbol address
+        nxt_of[a] = nxt if nxt != a else nxt_of.get(a)
+        nxt = a
+    for a, t, nm in ordered:
+        idx = next((i + 1 for i, (_, _, _, sa, sz) in enumerate(secs) if sa <= a < sa + sz), 0)
+        nxt = nxt_of[a]
+        end = secs[idx - 1][3] + secs[idx - 1][4] if idx else a
+        size = min(nxt, end) - a if nxt is not None and idx else 0
+        func = t in "TtWw" and idx and secs[idx - 1][2] & 4   # SHF_EXECINSTR
+        info = (0 if t.islower() else 1) << 4 | (2 if func else 1 if idx else 0)
+        name_off = len(strtab)
+        strtab.extend(nm.encode("latin-1") + b"\0")
+        ent = struct.pack("<IIIBBH", name_off, a, size, info, 0, idx if idx else 0xFFF1)
+        (local if t.islower() else glob).append(ent)
+    symtab = b"\0" * 16 + b"".join(local) + b"".join(glob)
+    # layout: header, symtab, strtab, shstrtab, section headers
+    names = [shname(n) for n, _, _, _, _ in secs]
+    n_sym, n_str, n_shstr = shname(".symtab"), shname(".strtab"), shname(".shstrtab")
+    off_sym = 52
+    off_str = off_sym + len(symtab)
+    off_shstr = off_str + len(strtab)
+    off_sh = (off_shstr + len(shstr) + 3) & ~3
+    shdrs = [struct.pack("<10I", *([0] * 10))]
+    for (n, typ, flags, addr, size), no in zip(secs, names):
+        shdrs.append(struct.pack("<10I", no, 8, flags, addr, off_sym, size, 0, 0, 16, 0))  # SHT_NOBITS
+    nsec = len(secs)
+    shdrs.append(struct.pack("<10I", n_sym, 2, 0, 0, off_sym, len(symtab), nsec + 2, 1 + len(local), 4, 16))
+    shdrs.append(struct.pack("<10I", n_str, 3, 0, 0, off_str, len(strtab), 0, 0, 1, 0))
+    shdrs.append(struct.pack("<10I", n_shstr, 3, 0, 0, off_shstr, len(shstr), 0, 0, 1, 0))
+    entry, = struct.unpack_from("<I", elf, 0x18)
+    hdr = b"\x7fELF\x01\x01\x01" + b"\0" * 9 + struct.pack(
+        "<HHIIIIIHHHHHH", 2, 3, 1, entry, 0, off_sh, 0, 52, 0, 0, 40, len(shdrs), nsec + 3)
+    blob = hdr + symtab + bytes(strtab) + bytes(shstr)
+    blob += b"\0" * (off_sh - len(blob)) + b"".join(shdrs)
+    tmp = path + ".tmp"
+    with open(tmp, "wb") as f:
+        f.write(blob)
+    __import__("os").replace(tmp, path)
+    return len(ordered)
+
+
 def main():
     if len(sys.argv) < 2:
         sys.exit(__doc__)
@@ -187,6 +261,12 @@ def main():
     known = {nm for _, _, nm in syms}
     syms = sorted(syms + [e for e in exported(elf) + banner(elf) if e[2] not in known])
     want = sys.argv[2:]
+    if want[:1] == ["--elf"]:                   # --elf OUT: a symbol file for gdb
+        if len(want) != 2:
+            sys.exit("vmlinux_syms: usage: vmlinux_syms.py VMLINUZ --elf OUT")
+        n = write_elf(want[1], elf, syms)
+        print("vmlinux_syms: %d symbols written to %s (gdb: symbol-file %s)" % (n, want[1], want[1]))
+        return
     if want[:1] == ["--addr"]:                  # --addr ADDR...: NAME+0xOFF of each
         text = [(a, nm) for a, t, nm in syms if t in "Tt"]
         for w in want[1:]:
