@@ -317,7 +317,8 @@ static int halted_for_good(struct stub *s)
 {
     struct cpu *c = s->c;
     return c->halted && !(c->eflags & F_IF) && !c->nmi_pending && !c->shutdown && !s->m->exit_on_halt &&
-           s->m->status != MS_EXIT_PORT && !s->m->dbg.exit_requested && (s->mc.kind || s->cfd >= 0);
+           s->m->status != MS_EXIT_PORT && !s->m->dbg.exit_requested &&
+           (s->mc.kind == 2 || s->mc.fd >= 0 || s->cfd >= 0 || s->lfd >= 0);
 }
 
 
@@ -427,6 +428,12 @@ int debug_run(struct machine *m, const struct debug_options *opt)
                 accept_client(s);
             if (!s->quit)
                 monchan_service(&s->mc, pf + im, nm, monitor_line, s);
+            if (s->stopped && !s->quit && s->mc.kind == 1 && s->mc.fd < 0 && s->lfd < 0) {
+                /* the monitor's input ended while it held the machine and no
+                 * gdb can connect: nothing could ever resume it, so it runs on */
+                fprintf(stderr, "tarsier: the monitor's input ended; the machine runs on\n");
+                gdbstub_resume(s);
+            }
         }
         if (s->quit || s->stopped)
             continue;

@@ -216,5 +216,20 @@ with open(png, "rb") if os.path.exists(png) else open(os.devnull, "rb") as f:
 check(sig == b"\x89PNG\r\n\x1a\n" and "PNG" in t, "screendump FILE.png writes a PNG", t)
 finish(p, c)
 
+# ---- stdin ends while the monitor holds the machine (no gdb listener): it
+# runs on to its end (the timer guest halts with interrupts off: status 0)
+# instead of waiting forever
+p, c, dbg = stdio_session(5)
+t = c.cmd("stop")
+p.stdin.close()
+try:
+    rc = p.wait(timeout=30)
+except subprocess.TimeoutExpired:
+    p.kill()
+    rc = "hung"
+err = p.stderr.read().decode(errors="replace")
+check(rc != "hung" and "the monitor's input ended; the machine runs on" in err,
+      "monitor EOF while stopped: the machine runs on (status %s)" % rc, t + err)
+
 print("%d failure(s)" % failures)
 sys.exit(1 if failures else 0)
