@@ -149,6 +149,7 @@ int serial_open(struct serial_port *p, const char *spec, int *connected, char *e
             snprintf(err, errlen, "-serial: cannot open '%s': %s", spec + 5, strerror(errno));
             return -1;
         }
+        setvbuf(p->out, NULL, _IOLBF, 0); /* whole lines reach the file as the guest ends them (tail -f) */
         p->be.write = out_write;
         return 0;
     }
