@@ -216,6 +216,19 @@ with open(png, "rb") if os.path.exists(png) else open(os.devnull, "rb") as f:
 check(sig == b"\x89PNG\r\n\x1a\n" and "PNG" in t, "screendump FILE.png writes a PNG", t)
 finish(p, c)
 
+# ---- bad input: every malformed or oversized command gets an error line and
+# the monitor keeps answering
+p, c, dbg = stdio_session(5)
+bad = ["x" * 600, "x/ 0x", "x/0x", "x/99999999999xw 0", "x/4i", "xp/4i 0", "translate", "translate zz",
+       "info", "info registers extra", "sendkey", "sendkey nosuchkey", "screendump", "cont now",
+       "\x01\x02\x7f\xff garbage", "x/4xw 0xffffffffff", "x/4xw 1:2:3", "stepmode sideways"]
+for line in bad:
+    t = c.cmd(line)
+    check("error" in t, "bad input answered with an error: %r" % line[:40], t)
+t = c.cmd("info registers")
+check("EIP=" in t, "the monitor still answers after bad input", t)
+finish(p, c)
+
 # ---- stdin ends while the monitor holds the machine (no gdb listener): it
 # runs on to its end (the timer guest halts with interrupts off: status 0)
 # instead of waiting forever
