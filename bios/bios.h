@@ -67,6 +67,10 @@ struct bios {
     int verbose;
 };
 
+/* The services' state between calls (bios_state.c; snapshots, monitor). */
+struct state_table;
+extern const struct state_table bios_state;
+
 /* Build the ROM image (stubs, tables, reset vector). */
 void bios_build_rom(struct bios *b);
 /* The firmware trap handler (installed as cpu->hle.call). */

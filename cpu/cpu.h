@@ -370,6 +370,10 @@ uint32_t cpu_pop32(struct cpu *c);
 void cpu_write_cr0(struct cpu *c, uint32_t v);
 void cpu_write_cr3(struct cpu *c, uint32_t v);
 void cpu_write_cr4(struct cpu *c, uint32_t v);
+/* The CPU's state table (cpu_state.c): snapshots, test diffs. */
+struct state_table;
+extern const struct state_table cpu_state;
+
 void cpu_write_dr7(struct cpu *c, uint32_t v);
 void cpu_write_dr(struct cpu *c, int n, uint32_t v);    /* DR0-3 */
 /* The debugger's breakpoints (linear addresses) and watchpoints (linear byte

@@ -18,6 +18,7 @@
 #include "frontend/sdl.h"
 #include "frontend/serial.h"
 #include "machine/machine.h"
+#include "machine/snapshot.h"
 
 static void usage(FILE *f)
 {
@@ -34,6 +35,7 @@ static void usage(FILE *f)
             "  -drive SPEC         file=PATH,if=ide|floppy,media=disk|cdrom,readonly=on,index=N\n"
             "  -boot ORDER         boot order of drive letters a, b, c, d (CD-ROM); default acd\n"
             "  -snapshot           keep disk writes in memory; images are not modified\n"
+            "  -loadvm FILE        start from a machine snapshot (savevm; same -m, -cpu, devices)\n"
             "  -kernel FILE        boot a Linux bzImage (with -initrd FILE, -append CMDLINE)\n"
             "  -textdump FILE      write the text screen to FILE (- for stdout) when the run ends\n"
             "  -screendump FILE    write the displayed frame to FILE (PNG) when the run ends\n"
@@ -89,7 +91,7 @@ static void on_stop_signal(int sig)
 int main(int argc, char **argv)
 {
     struct machine_config cfg;
-    const char *textdump = NULL, *script = NULL, *control = NULL, *screendump = NULL;
+    const char *loadvm = NULL, *textdump = NULL, *script = NULL, *control = NULL, *screendump = NULL;
     const char *serial_spec[2] = { NULL, NULL };
     int nserial = 0;
     bool nographic = false, stats = false;
@@ -238,6 +240,10 @@ int main(int argc, char **argv)
             if (!need_arg(argc, argv, k))
                 return 2;
             textdump = argv[++k];
+        } else if (!strcmp(a, "-loadvm")) {
+            if (!need_arg(argc, argv, k))
+                return 2;
+            loadvm = argv[++k];
         } else if (!strcmp(a, "-snapshot")) {
             cfg.snapshot = true;
         } else if (!strcmp(a, "-s")) {
@@ -320,6 +326,13 @@ int main(int argc, char **argv)
     struct machine *m = machine_create(&cfg, err, sizeof(err));
     if (!m) {
         fprintf(stderr, "tarsier: %s\n", err);
+        serial_close(&ports[0]);
+        serial_close(&ports[1]);
+        return 2;
+    }
+    if (loadvm && snapshot_load(m, loadvm, err, sizeof(err))) {
+        fprintf(stderr, "tarsier: -loadvm: %s\n", err);
+        machine_destroy(m);
         serial_close(&ports[0]);
         serial_close(&ports[1]);
         return 2;

@@ -16,6 +16,7 @@
 
 #include "frontend/monitor_int.h"
 #include "frontend/script.h"
+#include "machine/snapshot.h"
 
 void mon_pr(struct mon *o, const char *fmt, ...)
 {
@@ -401,6 +402,7 @@ static const char help_text[] =
     "  x/Nx[bhw] ADDR        linear memory in hex;  xp/Nx[bhw] ADDR  physical memory in hex\n"
     "  sendkey KEYS          press and release keys, e.g. sendkey ctrl-alt-delete\n"
     "  screendump FILE       write the screen to FILE as PNG (FILE.txt: the text screen as text)\n"
+    "  savevm FILE | loadvm FILE   save / restore the whole machine (docs/snapshot.md)\n"
     "  stop | cont | step    run control;  quit  end tarsier\n"
     "  stepmode [into|over]  whether a step enters an interrupt that arrives (default: over)\n"
     "ADDR: 0x hex or decimal, $pc, or SEG:OFF in hex (real mode SEG*16+OFF, else selector base+OFF)\n";
@@ -482,6 +484,19 @@ enum monitor_action monitor_exec(struct machine *m, const char *line, monitor_ou
         } else {
             mon_pr(&o, "wrote the screen to %s (PNG)\n", argv[1]);
         }
+        return MON_NONE;
+    }
+    if (!strcmp(cmd, "savevm") || !strcmp(cmd, "loadvm")) {
+        char e[512];
+        if (argc != 2) {
+            mon_pr(&o, "error: usage: %s FILE\n", cmd);
+            return MON_NONE;
+        }
+        if (cmd[0] == 's' ? snapshot_save(m, argv[1], e, sizeof(e)) : snapshot_load(m, argv[1], e, sizeof(e)))
+            mon_pr(&o, "error: %s\n", e);
+        else
+            mon_pr(&o, "%s %s at %.6f s of virtual time\n", cmd[0] == 's' ? "saved the machine to" : "restored the machine from",
+                   argv[1], (double)machine_now(m) / 1e9);
         return MON_NONE;
     }
     if (!strcmp(cmd, "translate")) {

@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "frontend/script.h"
+#include "machine/snapshot.h"
 
 #define KEY_GAP_NS 10000000ull   /* 10 ms between key events */
 #define POLL_NS 20000000ull      /* screen and serial log polled every 20 ms of virtual time */
@@ -322,6 +323,17 @@ int script_exec(struct script *s, char *line)
             goto syntax;
         if (vga_screendump(&s->m->vga, arg, e, sizeof(e))) {
             fprintf(s->err, "tarsier: %s:%d: screendump: %s\n", s->path, s->line, e);
+            s->status = 3;
+            return -1;
+        }
+        return 0;
+    }
+    if (!strcmp(cmd, "savevm") || !strcmp(cmd, "loadvm")) {
+        char e[512];
+        if (!*arg)
+            goto syntax;
+        if (cmd[0] == 's' ? snapshot_save(s->m, arg, e, sizeof(e)) : snapshot_load(s->m, arg, e, sizeof(e))) {
+            fprintf(s->err, "tarsier: %s:%d: %s: %s\n", s->path, s->line, cmd, e);
             s->status = 3;
             return -1;
         }

@@ -125,6 +125,14 @@ int machine_serial_inject(struct machine *m, const void *bytes, size_t len)
     return 0;
 }
 
+void machine_serial_after_load(struct machine *m)
+{
+    /* the restored queue may hold scripted input: COM1 reads through the tap
+     * (which falls back to the host end when the queue is empty) */
+    if (m->com[0].clk)
+        m->com1_tap.read = com1_tap_read;
+}
+
 bool machine_serial_seen(const struct machine *m, const char *text, size_t len)
 {
     return len == 0 || memmem(m->serial_log, m->serial_len, text, len) != NULL;

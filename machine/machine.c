@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cpu/block.h"
 #include "machine/board.h"
 #include "machine/firmware.h"
 
@@ -286,6 +287,24 @@ int machine_run_until(struct machine *m, uint64_t until_ns)
     }
 }
 
+void machine_after_load(struct machine *m)
+{
+    struct cpu *c = &m->cpu;
+    cpu_update_mode(c);
+    cpu_write_dr7(c, c->dr[7]); /* dr_active, dr_data and the watched pages */
+    cpu_tlb_flush(c, true);
+    block_cache_flush_all(c);
+    c->dbg_stop = 0;
+    c->stop_block = 1;
+    for (int k = 0; k < 256; k++) /* BAR placements from the restored configuration spaces */
+        if (m->pci.fn[k])
+            pci_func_update(m->pci.fn[k]);
+    machine_serial_after_load(m);
+    m->vga.all_dirty = true;
+    m->vga.font_dirty = true;
+    m->status = MS_RUNNING;
+}
+
 int machine_devices(struct machine *m, struct machine_device *out, int max)
 {
     const struct machine_device all[] = {
@@ -296,6 +315,10 @@ int machine_devices(struct machine *m, struct machine_device *out, int max)
         { "debugport", &debugport_state, &m->dbg },
         { "ide0", &ide_channel_state, &m->ide.ch[0] }, { "ide1", &ide_channel_state, &m->ide.ch[1] },
         { "stdvga-pci", &stdvga_pci_state, &m->svga },
+        { "dma", &dma_state, &m->dma },       { "fdc", &fdc_state, &m->fdc },
+        { "pci", &pci_bus_state, &m->pci },   { "i440fx", &i440fx_state, &m->pmc },
+        { "piix", &piix_state, &m->piix },    { "acpi-pm", &acpi_pm_state, &m->pm },
+        { "bios", &bios_state, &m->bios },
     };
     int n = (int)(sizeof(all) / sizeof(all[0]));
     for (int k = 0; k < n && k < max; k++)

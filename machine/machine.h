@@ -192,6 +192,12 @@ struct machine_device {
     const struct state_table *state;
     const void *obj;
 };
+/* After the state tables, RAM and memory map were loaded (snapshot.c):
+ * rebuild what is derived (CPU mode and caches, watched pages, a full
+ * redraw). */
+void machine_after_load(struct machine *m);
+/* The part of it for COM1's scripted input queue (board.c). */
+void machine_serial_after_load(struct machine *m);
 /* Write up to max of the board's devices to out; returns how many exist. */
 int machine_devices(struct machine *m, struct machine_device *out, int max);
 /* Bring virtual time up to the CPU's instruction count, firing due events. */

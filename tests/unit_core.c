@@ -14,7 +14,6 @@
 #include "machine/machine.h"
 #include "tests/testlib.h"
 
-extern const struct state_table cpu_state;
 
 /* ---- memory map ---- */
 

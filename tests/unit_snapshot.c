@@ -1,0 +1,180 @@
+/*
+ * unit_snapshot.c - machine snapshots (machine/snapshot.c).  Time is virtual
+ * and deterministic, so a machine restored from a snapshot taken at T1 and
+ * run to T2 must be, byte for byte, the machine that ran on from T1 to T2:
+ * every state table, the clock's events, RAM and video memory.  FreeDOS
+ * boots from its floppy with the built-in BIOS (argv[1]: the image) and the
+ * snapshot is taken while it boots; a keystroke typed after the restore
+ * reaches the restored guest.  Bad files are refused with the machine
+ * untouched.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "machine/snapshot.h"
+#include "testlib.h"
+
+static const char *image;
+static char path[256];
+
+static struct machine *freedos(uint32_t ram_mb)
+{
+    struct machine_config cfg;
+    memset(&cfg, 0, sizeof(cfg));
+    cfg.ram_mb = ram_mb;
+    cfg.builtin_bios = true;
+    cfg.fda = image;
+    cfg.fd_readonly[0] = true;
+    return testlib_create(&cfg);
+}
+
+static void run_to(struct machine *m, double s)
+{
+    int st = machine_run_until(m, (uint64_t)(s * 1e9));
+    ck_assert_int_eq(st, MACHINE_RUNNING);
+}
+
+/* The whole machine as bytes (the snapshot itself serves as the digest). */
+static uint8_t *image_of(struct machine *m, size_t *len)
+{
+    uint8_t *b = NULL;
+    ck_assert_int_eq(snapshot_build(m, &b, len), 0);
+    return b;
+}
+
+static bool screen_has(struct machine *m, const char *text)
+{
+    char *buf = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&buf, &n);
+    machine_text_dump(m, f);
+    fclose(f);
+    bool ok = strstr(buf, text) != NULL;
+    free(buf);
+    return ok;
+}
+
+START_TEST(test_replay_equals_run_on)
+{
+    char err[256];
+    struct machine *a = freedos(16);
+    run_to(a, 0.02); /* the BIOS has loaded the boot sector; DOS is loading */
+    ck_assert_int_eq(snapshot_save(a, path, err, sizeof(err)), 0);
+    size_t n0;
+    uint8_t *at_save = image_of(a, &n0);
+    run_to(a, 2.0);
+    ck_assert_msg(screen_has(a, "A:\\>"), "FreeDOS did not reach its prompt");
+    size_t na;
+    uint8_t *ia = image_of(a, &na);
+
+    struct machine *b = freedos(16);
+    ck_assert_msg(snapshot_load(b, path, err, sizeof(err)) == 0, "%s", err);
+    size_t n1;
+    uint8_t *reloaded = image_of(b, &n1);
+    ck_assert_uint_eq(n1, n0);
+    ck_assert_msg(!memcmp(reloaded, at_save, n0), "save -> load -> save differs");
+    run_to(b, 2.0);
+    size_t nb;
+    uint8_t *ib = image_of(b, &nb);
+    ck_assert_uint_eq(na, nb);
+    ck_assert_msg(!memcmp(ia, ib, na), "the restored machine diverged from the one that ran on");
+    ck_assert(screen_has(b, "A:\\>"));
+
+    /* both take the same keystrokes the same way */
+    struct machine *ms[2] = { a, b };
+    for (int k = 0; k < 2; k++) {
+        kbc_key(&ms[k]->kbc, 0x2A, 1); /* 'v' (set 2 make code), pressed and released */
+        kbc_key(&ms[k]->kbc, 0x2A, 0);
+        run_to(ms[k], 2.5);
+    }
+    free(ia);
+    free(ib);
+    ia = image_of(a, &na);
+    ib = image_of(b, &nb);
+    ck_assert_msg(na == nb && !memcmp(ia, ib, na), "diverged after typing");
+    ck_assert(screen_has(b, "A:\\>v"));
+    free(ia);
+    free(ib);
+    free(at_save);
+    free(reloaded);
+    machine_destroy(a);
+    machine_destroy(b);
+}
+END_TEST
+
+static int load_bytes(struct machine *m, const uint8_t *buf, size_t len, char *err, size_t errlen)
+{
+    return snapshot_load_buf(m, buf, len, "test.snap", err, errlen);
+}
+
+START_TEST(test_bad_snapshots)
+{
+    char err[256];
+    struct machine *a = freedos(16);
+    run_to(a, 0.02);
+    size_t n;
+    uint8_t *good = image_of(a, &n);
+    struct machine *b = freedos(16);
+    run_to(b, 0.01);
+    size_t nb;
+    uint8_t *before = image_of(b, &nb);
+    uint8_t *bad = malloc(n);
+
+    /* truncated anywhere: refused, machine untouched */
+    size_t cuts[] = { 0, 7, 19, 40, n / 2, n - 5, n - 1 };
+    for (size_t k = 0; k < sizeof(cuts) / sizeof(cuts[0]); k++) {
+        ck_assert_int_eq(load_bytes(b, good, cuts[k], err, sizeof(err)), -1);
+        ck_assert_msg(strstr(err, "test.snap") != NULL, "%s", err);
+    }
+    /* one flipped bit anywhere: the checksum catches it */
+    for (size_t off = 8; off < n; off += n / 97 + 1) {
+        memcpy(bad, good, n);
+        bad[off] ^= 0x10;
+        ck_assert_int_eq(load_bytes(b, bad, n, err, sizeof(err)), -1);
+    }
+    memcpy(bad, good, n);
+    bad[n / 3] ^= 1;
+    ck_assert_int_eq(load_bytes(b, bad, n, err, sizeof(err)), -1);
+    ck_assert_msg(strstr(err, "checksum") != NULL, "%s", err);
+    memcpy(bad, good, n);
+    memcpy(bad, "NOTASNAP", 8);
+    ck_assert_int_eq(load_bytes(b, bad, n, err, sizeof(err)), -1);
+    ck_assert_msg(strstr(err, "not a tarsier snapshot") != NULL, "%s", err);
+    size_t n2;
+    uint8_t *after = image_of(b, &n2);
+    ck_assert_msg(n2 == nb && !memcmp(after, before, nb), "a refused snapshot changed the machine");
+    free(after);
+
+    /* another RAM size: refused with the reason */
+    struct machine *c = freedos(32);
+    ck_assert_int_eq(load_bytes(c, good, n, err, sizeof(err)), -1);
+    ck_assert_msg(strstr(err, "16 MiB of RAM") && strstr(err, "32 MiB"), "%s", err);
+    /* a missing file */
+    ck_assert_int_eq(snapshot_load(c, "/nonexistent/x.snap", err, sizeof(err)), -1);
+    ck_assert_msg(strstr(err, "cannot open") != NULL, "%s", err);
+    /* the good one still loads */
+    ck_assert_msg(load_bytes(b, good, n, err, sizeof(err)) == 0, "%s", err);
+    free(good);
+    free(bad);
+    free(before);
+    machine_destroy(a);
+    machine_destroy(b);
+    machine_destroy(c);
+}
+END_TEST
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fprintf(stderr, "usage: unit_snapshot FREEDOS.IMG\n");
+        return 2;
+    }
+    image = argv[1];
+    snprintf(path, sizeof(path), "/tmp/tarsier-unit-snapshot-%ld.snap", (long)getpid());
+    int rc = testlib_main("snapshot", "snapshot", 120, (const TTest *const[]){ test_replay_equals_run_on,
+                                                                              test_bad_snapshots, NULL });
+    unlink(path);
+    return rc;
+}
