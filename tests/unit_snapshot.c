@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "machine/snapshot.h"
 #include "testlib.h"
@@ -165,6 +166,71 @@ START_TEST(test_bad_snapshots)
 }
 END_TEST
 
+/* Crafted files: random bytes changed in the state sections and the
+ * checksum fixed up, so that the loader takes them.  Whatever the values,
+ * loading and running on must not crash the host (the sanitizer build
+ * checks every access). */
+START_TEST(test_crafted_state)
+{
+    char err[256];
+    struct machine *a = freedos(16);
+    run_to(a, 0.3);
+    size_t n;
+    uint8_t *good = image_of(a, &n);
+    /* the bytes of the state sections (not the config, the COM1 log or the
+     * memory images), walked through the section headers */
+    size_t spans[64][2];
+    int nspans = 0;
+    size_t total = 0;
+    for (size_t pos = 16; pos + 32 <= n - 4 && nspans < 64;) {
+        size_t len = 0;
+        for (int k = 0; k < 8; k++)
+            len |= (size_t)good[pos + 24 + (size_t)k] << (8 * k);
+        const char *name = (const char *)good + pos;
+        if (strcmp(name, "config") && strcmp(name, "board") && strcmp(name, "ram") && strcmp(name, "vram")) {
+            spans[nspans][0] = pos + 32;
+            spans[nspans][1] = len;
+            total += len;
+            nspans++;
+        }
+        pos += 32 + len;
+    }
+    ck_assert_int_gt(nspans, 15);
+    uint8_t *bad = malloc(n);
+    uint32_t seed = 12345;
+    int loaded = 0;
+    for (int round = 0; round < 100; round++) {
+        memcpy(bad, good, n);
+        int flips = 1 + round % 8;
+        for (int k = 0; k < flips; k++) {
+            seed = seed * 1103515245u + 12345u;
+            size_t at = (seed >> 4) % total;
+            int sp = 0;
+            while (at >= spans[sp][1])
+                at -= spans[sp++][1];
+            at += spans[sp][0];
+            seed = seed * 1103515245u + 12345u;
+            bad[at] = (uint8_t)(seed >> 16);
+        }
+        uint32_t crc = (uint32_t)crc32(0, bad, (unsigned)(n - 4));
+        for (int k = 0; k < 4; k++)
+            bad[n - 4 + (size_t)k] = (uint8_t)(crc >> (8 * k));
+        struct machine *b = freedos(16);
+        if (snapshot_load_buf(b, bad, n, "crafted", err, sizeof(err)) == 0) {
+            loaded++;
+            machine_run_until(b, machine_now(b) + 20000000); /* 20 ms; any status */
+            kbc_key(&b->kbc, 0x1C, 1);
+            machine_run_until(b, machine_now(b) + 20000000);
+        }
+        machine_destroy(b);
+    }
+    ck_assert_int_gt(loaded, 50); /* most got through to the devices */
+    free(bad);
+    free(good);
+    machine_destroy(a);
+}
+END_TEST
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -174,7 +240,8 @@ int main(int argc, char **argv)
     image = argv[1];
     snprintf(path, sizeof(path), "/tmp/tarsier-unit-snapshot-%ld.snap", (long)getpid());
     int rc = testlib_main("snapshot", "snapshot", 120, (const TTest *const[]){ test_replay_equals_run_on,
-                                                                              test_bad_snapshots, NULL });
+                                                                              test_bad_snapshots, test_crafted_state,
+                                                                              NULL });
     unlink(path);
     return rc;
 }
