@@ -123,6 +123,30 @@ static struct ov_sector *ov_find(struct disk_overlay *ov, uint64_t lba)
     return NULL;
 }
 
+size_t disk_overlay_each(const struct disk *d, void (*fn)(void *opaque, uint64_t lba, const uint8_t *data),
+                         void *opaque)
+{
+    size_t n = 0;
+    for (unsigned k = 0; d->ov && k < OV_BUCKETS; k++)
+        for (const struct ov_sector *s = d->ov->b[k]; s; s = s->next, n++)
+            if (fn)
+                fn(opaque, s->lba, s->data);
+    return n;
+}
+
+void disk_overlay_clear(struct disk *d)
+{
+    for (unsigned k = 0; d->ov && k < OV_BUCKETS; k++) {
+        struct ov_sector *s = d->ov->b[k];
+        while (s) {
+            struct ov_sector *n = s->next;
+            free(s);
+            s = n;
+        }
+        d->ov->b[k] = NULL;
+    }
+}
+
 void disk_close(struct disk *d)
 {
     if (!d)
@@ -133,14 +157,7 @@ void disk_close(struct disk *d)
         close(d->fd);
     }
     if (d->ov) {
-        for (unsigned k = 0; k < OV_BUCKETS; k++) {
-            struct ov_sector *s = d->ov->b[k];
-            while (s) {
-                struct ov_sector *n = s->next;
-                free(s);
-                s = n;
-            }
-        }
+        disk_overlay_clear(d);
         free(d->ov);
     }
     free(d->path);

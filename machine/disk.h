@@ -42,5 +42,10 @@ void disk_close(struct disk *d);
 int disk_read(struct disk *d, uint64_t lba, uint32_t count, void *buf);
 int disk_write(struct disk *d, uint64_t lba, uint32_t count, const void *buf);
 int disk_flush(struct disk *d);
+/* The -snapshot overlay (machine snapshots): call fn for each sector held in
+ * it (in no particular order), or drop every sector.  Returns the count. */
+size_t disk_overlay_each(const struct disk *d, void (*fn)(void *opaque, uint64_t lba, const uint8_t *data),
+                         void *opaque);
+void disk_overlay_clear(struct disk *d);
 
 #endif

@@ -10,7 +10,8 @@
  * placements follow from the restored configuration spaces), "cpu", "board"
  * (COM1's recent output and queued scripted input), one per
  * device state table (named as machine_devices() names them), "ram" and
- * "vram" (zlib).
+ * "vram" (zlib), "disks" (what is in each slot) and "overlay-SLOT" for each
+ * -snapshot disk (the sectors written so far, zlib).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -21,6 +22,7 @@
 #include <zlib.h>
 
 #include "cpu/block.h"
+#include "machine/disk.h"
 #include "machine/machine.h"
 #include "machine/snapshot.h"
 #include "machine/state.h"
@@ -152,6 +154,36 @@ static void config_bytes(struct machine *m, struct out *o)
     }
 }
 
+/* The machine's disk slots: fd0, fd1, then the four IDE slots. */
+#define NSLOTS 6
+static const char *const slot_name[NSLOTS] = { "fd0", "fd1", "ide0", "ide1", "ide2", "ide3" };
+
+static struct disk *slot_disk(struct machine *m, int k)
+{
+    return k < 2 ? m->fd[k] : m->ide_disk[k - 2];
+}
+
+/* per slot: u8 present, u8 kind, u8 -snapshot, u64 sectors */
+static void disks_bytes(struct machine *m, struct out *o)
+{
+    for (int k = 0; k < NSLOTS; k++) {
+        const struct disk *d = slot_disk(m, k);
+        out_u(o, d != NULL, 1);
+        out_u(o, d ? d->kind : 0, 1);
+        out_u(o, d && d->snapshot, 1);
+        out_u(o, d ? d->sectors : 0, 8);
+    }
+}
+
+static void put_sector(void *opaque, uint64_t lba, const uint8_t *data)
+{
+    struct out *o = opaque;
+    out_u(o, lba, 8);
+    uint8_t *p = out_room(o, SECTOR_SIZE);
+    if (p)
+        memcpy(p, data, SECTOR_SIZE);
+}
+
 static void build(struct machine *m, struct out *o)
 {
     uint8_t *mg = out_room(o, 8);
@@ -189,6 +221,26 @@ static void build(struct machine *m, struct out *o)
     int nd = machine_devices(m, d, MAX_SECTIONS);
     for (int k = 0; k < nd && k < MAX_SECTIONS; k++, n++)
         sec_table(o, d[k].name, d[k].state, d[k].obj);
+    at = sec_begin(o, "disks", 1);
+    disks_bytes(m, o);
+    sec_end(o, at);
+    n++;
+    /* -snapshot disks: the sectors written so far (the overlay), compressed */
+    for (int k = 0; k < NSLOTS; k++) {
+        struct disk *d = slot_disk(m, k);
+        if (!d || !d->ov)
+            continue;
+        struct out raw = { 0 };
+        disk_overlay_each(d, put_sector, &raw);
+        char name[NAME_LEN];
+        snprintf(name, sizeof(name), "overlay-%s", slot_name[k]);
+        if (raw.failed)
+            o->failed = 1;
+        else
+            sec_zlib(o, name, raw.p ? raw.p : (const uint8_t *)"", raw.len);
+        free(raw.p);
+        n++;
+    }
     sec_zlib(o, "ram", m->mem.ram, m->mem.ram_size);
     sec_zlib(o, "vram", m->vga.vram, VGA_VRAM_SIZE);
     n += 2;
@@ -278,6 +330,21 @@ static const struct sec *find(const struct sec *s, int n, const char *name)
         goto fail;                                         \
     } while (0)
 
+/* A zlib section of unknown length (at most max bytes): malloc'ed data. */
+static uint8_t *unzip_any(const struct sec *s, size_t max, size_t *len)
+{
+    if (s->len < 8 || get_le(s->p, 8) > max)
+        return NULL;
+    *len = (size_t)get_le(s->p, 8);
+    uint8_t *b = malloc(*len ? *len : 1);
+    uLongf got = (uLongf)*len;
+    if (b && (uncompress(b, &got, s->p + 8, (uLong)(s->len - 8)) != Z_OK || got != *len)) {
+        free(b);
+        return NULL;
+    }
+    return b;
+}
+
 static int unzip(const struct sec *s, uint8_t *dst, size_t want)
 {
     if (s->len < 8 || get_le(s->p, 8) != want)
@@ -291,7 +358,8 @@ int snapshot_load_buf(struct machine *m, const uint8_t *buf, size_t len, const c
 {
     struct sec s[MAX_SECTIONS];
     int ns = 0;
-    uint8_t *ram = NULL, *vram = NULL;
+    uint8_t *ram = NULL, *vram = NULL, *ov[NSLOTS] = { NULL };
+    size_t ovlen[NSLOTS] = { 0 };
     struct out want = { 0 };
     if (len < 20 || memcmp(buf, SNAPSHOT_MAGIC, 8))
         FAIL("not a tarsier snapshot");
@@ -364,6 +432,32 @@ int snapshot_load_buf(struct machine *m, const uint8_t *buf, size_t len, const c
         if (x->len != state_size(d[k].state))
             FAIL("device '%s': %zu bytes of state, expected %zu", d[k].name, x->len, state_size(d[k].state));
     }
+    const struct sec *dk = find(s, ns, "disks");
+    if (!dk || dk->len != NSLOTS * 11)
+        FAIL("bad or missing disk section");
+    for (int k = 0; k < NSLOTS; k++) {
+        const uint8_t *q = dk->p + 11 * k;
+        const struct disk *dd = slot_disk(m, k);
+        uint64_t sectors = get_le(q + 3, 8);
+        if (q[0] != (dd != NULL) || (dd && (q[1] != dd->kind || sectors != dd->sectors)))
+            FAIL("%s: saved with %s, this machine has %s", slot_name[k],
+                 q[0] ? (q[1] == DISK_CDROM ? "a CD" : "a disk") : "no disk", dd ? "another image" : "none");
+        if (dd && q[2] != dd->snapshot)
+            FAIL("%s: saved %s -snapshot, this machine runs %s it", slot_name[k], q[2] ? "with" : "without",
+                 dd->snapshot ? "with" : "without");
+        if (!dd || !dd->snapshot)
+            continue;
+        char name[NAME_LEN + 1];
+        snprintf(name, sizeof(name), "overlay-%s", slot_name[k]);
+        const struct sec *x = find(s, ns, name);
+        uint64_t cap = dd->sectors * (8 + SECTOR_SIZE);
+        if (!x || !(ov[k] = unzip_any(x, cap < (1ull << 34) ? (size_t)cap : (size_t)1 << 34, &ovlen[k])) ||
+            ovlen[k] % (8 + SECTOR_SIZE))
+            FAIL("%s: bad or missing -snapshot overlay", slot_name[k]);
+        for (size_t e = 0; e < ovlen[k]; e += 8 + SECTOR_SIZE)
+            if (get_le(ov[k] + e, 8) >= dd->sectors)
+                FAIL("%s: overlay sector beyond the disk", slot_name[k]);
+    }
     ram = malloc(m->mem.ram_size);
     vram = malloc(VGA_VRAM_SIZE);
     if (!ram || !vram)
@@ -378,6 +472,14 @@ int snapshot_load_buf(struct machine *m, const uint8_t *buf, size_t len, const c
         FAIL("bad A20 mask %08x", a20);
 
     /* everything checked: apply */
+    for (int k = 0; k < NSLOTS; k++) {
+        struct disk *dd = slot_disk(m, k);
+        if (!ov[k] || !dd)
+            continue;
+        disk_overlay_clear(dd);
+        for (size_t e = 0; e < ovlen[k]; e += 8 + SECTOR_SIZE)
+            disk_write(dd, get_le(ov[k] + e, 8), 1, ov[k] + e + 8);
+    }
     memcpy(m->mem.ram, ram, m->mem.ram_size);
     memcpy(m->vga.vram, vram, VGA_VRAM_SIZE);
     m->mem.a20_mask = a20;
@@ -390,11 +492,15 @@ int snapshot_load_buf(struct machine *m, const uint8_t *buf, size_t len, const c
     for (int k = 0; k < nd && k < MAX_SECTIONS; k++)
         state_load(d[k].state, (void *)d[k].obj, find(s, ns, d[k].name)->p);
     machine_after_load(m);
+    for (int k = 0; k < NSLOTS; k++)
+        free(ov[k]);
     free(ram);
     free(vram);
     free(want.p);
     return 0;
 fail:
+    for (int k = 0; k < NSLOTS; k++)
+        free(ov[k]);
     free(ram);
     free(vram);
     free(want.p);

@@ -14,21 +14,28 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "machine/disk.h"
 #include "machine/snapshot.h"
 #include "testlib.h"
 
 static const char *image;
 static char path[256];
 
-static struct machine *freedos(uint32_t ram_mb)
+static struct machine *freedos_cfg(uint32_t ram_mb, bool snapshot)
 {
     struct machine_config cfg;
     memset(&cfg, 0, sizeof(cfg));
     cfg.ram_mb = ram_mb;
     cfg.builtin_bios = true;
     cfg.fda = image;
-    cfg.fd_readonly[0] = true;
+    cfg.fd_readonly[0] = !snapshot;
+    cfg.snapshot = snapshot;
     return testlib_create(&cfg);
+}
+
+static struct machine *freedos(uint32_t ram_mb)
+{
+    return freedos_cfg(ram_mb, false);
 }
 
 static void run_to(struct machine *m, double s)
@@ -166,6 +173,63 @@ START_TEST(test_bad_snapshots)
 }
 END_TEST
 
+/* A -snapshot disk's written sectors travel with the snapshot; a machine
+ * whose disks differ refuses it. */
+START_TEST(test_disk_overlay)
+{
+    char err[256];
+    struct machine *a = freedos_cfg(16, true);
+    run_to(a, 0.02);
+    uint8_t sec[SECTOR_SIZE], back[SECTOR_SIZE], orig[SECTOR_SIZE];
+    ck_assert_int_eq(disk_read(a->fd[0], 100, 1, orig), 0);
+    for (int k = 0; k < SECTOR_SIZE; k++)
+        sec[k] = (uint8_t)(k * 7 + 3);
+    ck_assert_int_eq(disk_write(a->fd[0], 100, 1, sec), 0);
+    ck_assert_int_eq(disk_write(a->fd[0], 1439, 1, sec), 0);
+    size_t n;
+    uint8_t *snap = image_of(a, &n);
+
+    struct machine *b = freedos_cfg(16, true);
+    ck_assert_int_eq(disk_write(b->fd[0], 5, 1, sec), 0); /* replaced by the snapshot's overlay */
+    ck_assert_msg(snapshot_load_buf(b, snap, n, "t", err, sizeof(err)) == 0, "%s", err);
+    ck_assert_int_eq(disk_read(b->fd[0], 100, 1, back), 0);
+    ck_assert(!memcmp(back, sec, SECTOR_SIZE));
+    ck_assert_int_eq(disk_read(b->fd[0], 1439, 1, back), 0);
+    ck_assert(!memcmp(back, sec, SECTOR_SIZE));
+    ck_assert_int_eq(disk_read(b->fd[0], 5, 1, back), 0);
+    ck_assert(memcmp(back, sec, SECTOR_SIZE) != 0);
+    ck_assert_uint_eq(disk_overlay_each(b->fd[0], NULL, NULL), 2);
+    /* and the restored machine runs on as the saved one */
+    run_to(a, 1.5);
+    run_to(b, 1.5);
+    size_t na, nb;
+    uint8_t *ia = image_of(a, &na), *ib = image_of(b, &nb);
+    ck_assert(na == nb && !memcmp(ia, ib, na));
+    free(ia);
+    free(ib);
+
+    /* the same image without -snapshot: refused, with the reason */
+    struct machine *c = freedos(16);
+    ck_assert_int_eq(snapshot_load_buf(c, snap, n, "t", err, sizeof(err)), -1);
+    ck_assert_msg(strstr(err, "fd0: saved with -snapshot") != NULL, "%s", err);
+    ck_assert_int_eq(disk_read(c->fd[0], 100, 1, back), 0);
+    ck_assert(!memcmp(back, orig, SECTOR_SIZE));
+    /* no floppy at all */
+    struct machine_config cfg;
+    memset(&cfg, 0, sizeof(cfg));
+    cfg.ram_mb = 16;
+    cfg.builtin_bios = true;
+    struct machine *d = testlib_create(&cfg);
+    ck_assert_int_eq(snapshot_load_buf(d, snap, n, "t", err, sizeof(err)), -1);
+    ck_assert_msg(strstr(err, "fd0: saved with a disk, this machine has none") != NULL, "%s", err);
+    free(snap);
+    machine_destroy(a);
+    machine_destroy(b);
+    machine_destroy(c);
+    machine_destroy(d);
+}
+END_TEST
+
 /* Crafted files: random bytes changed in the state sections and the
  * checksum fixed up, so that the loader takes them.  Whatever the values,
  * loading and running on must not crash the host (the sanitizer build
@@ -240,7 +304,8 @@ int main(int argc, char **argv)
     image = argv[1];
     snprintf(path, sizeof(path), "/tmp/tarsier-unit-snapshot-%ld.snap", (long)getpid());
     int rc = testlib_main("snapshot", "snapshot", 120, (const TTest *const[]){ test_replay_equals_run_on,
-                                                                              test_bad_snapshots, test_crafted_state,
+                                                                              test_bad_snapshots, test_disk_overlay,
+                                                                              test_crafted_state,
                                                                               NULL });
     unlink(path);
     return rc;
