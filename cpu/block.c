@@ -80,6 +80,10 @@ void block_cache_invalidate_page(void *opaque, uint32_t phys_page)
     if (p < bc->npages) {
         bc->page_gen[p]++;
         memmap_clear_code(c->mem, p);
+    } else {
+        /* code outside RAM (a ROM or MMIO region) changed place: its pages
+         * have no generation, so every block goes */
+        block_cache_flush_all(c);
     }
     c->code_epoch++; /* block links are checked against the epoch only */
     c->stats.smc_flushes++;

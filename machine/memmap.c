@@ -79,6 +79,10 @@ void memmap_place(struct memmap *m, int id, uint32_t base, bool on)
     /* host pointers into the old mapping (ROM pages) must not survive */
     if (m->a20_hook)
         m->a20_hook(m->a20_opaque);
+    /* nor code decoded from it: the block cache tracks RAM pages only, so a
+     * page outside RAM (4 GiB - 4 KiB) stands for "drop every block" */
+    if (m->code_write_hook)
+        m->code_write_hook(m->code_write_opaque, 0xFFFFF000u);
 }
 
 void memmap_set_a20(struct memmap *m, bool on)

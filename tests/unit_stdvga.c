@@ -16,6 +16,7 @@
 
 #include "bios/pcibios.h"
 #include "machine/machine.h"
+#include "testlib.h"
 
 static struct machine *board_cfg(struct machine_config *cfg)
 {
@@ -353,6 +354,38 @@ START_TEST(test_cmos_boot_order)
 }
 END_TEST
 
+/* Code run from a ROM region outside RAM must not outlive the region: the
+ * decoded-block cache tracks RAM pages only, so moving a region drops every
+ * block.  RAM is 1 MiB; FFFF:0010 reaches linear 100000h (A20 on), where
+ * first one ROM and then another is placed. */
+START_TEST(test_code_in_moved_rom)
+{
+    struct machine_config cfg;
+    testlib_board_config(&cfg);
+    cfg.ram_mb = 1;
+    cfg.cpu_model = "pentium2";
+    struct machine *m = testlib_create(&cfg);
+    struct cpu *c = &m->cpu;
+    static uint8_t rom1[4096] = { 0xB8, 0x11, 0x11, 0xF4 }; /* mov ax, 1111h; hlt */
+    static uint8_t rom2[4096] = { 0xB8, 0x22, 0x22, 0xF4 }; /* mov ax, 2222h; hlt */
+    int id1 = memmap_add_movable(&m->mem, sizeof(rom1), REGION_ROM, rom1, NULL, NULL, "rom1", 4);
+    int id2 = memmap_add_movable(&m->mem, sizeof(rom2), REGION_ROM, rom2, NULL, NULL, "rom2", 4);
+    ck_assert_int_ge(id1, 0);
+    ck_assert_int_ge(id2, 0);
+    memmap_set_a20(&m->mem, true);
+    memmap_place(&m->mem, id1, 0x100000, true);
+    for (int round = 0; round < 2; round++) {
+        testlib_real_mode(c);
+        cpu_load_seg_real(c, SEG_CS, 0xFFFF);
+        ck_assert(testlib_run_for(m, 0x10, 1000));
+        ck_assert_uint_eq(c->r[R_EAX] & 0xFFFF, round ? 0x2222 : 0x1111);
+        memmap_place(&m->mem, id1, 0x100000, false);
+        memmap_place(&m->mem, id2, 0x100000, true);
+    }
+    machine_destroy(m);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("stdvga");
@@ -362,6 +395,7 @@ int main(void)
     tcase_add_test(tc, test_rom_bar);
     tcase_add_test(tc, test_vga_bios_errors);
     tcase_add_test(tc, test_memmap_place);
+    tcase_add_test(tc, test_code_in_moved_rom);
     tcase_add_test(tc, test_builtin_bios_lfb);
     tcase_add_test(tc, test_cmos_boot_order);
     tcase_add_test(tc, test_random_bars);
