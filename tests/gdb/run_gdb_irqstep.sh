@@ -7,7 +7,9 @@
 #     instructions (2500 rounds) while the handler still runs (ticks go up);
 #     a breakpoint inside the handler still stops a step;
 #   stepmode into: a stepi stops at the handler's first instruction, not yet
-#     executed, and the next stepi executes it.
+#     executed, and the next stepi executes it;
+#   going back: monitor savevm, 300 stepi, monitor loadvm, and gdb (after
+#     `maintenance flush register-cache`) sees the saved PC and memory again.
 set -u
 TARSIER=$1 SRC=$2 OUT=$3
 mkdir -p "$OUT"
@@ -47,6 +49,14 @@ printf "INTO_PC=%#x\n", \$pc
 stepi
 printf "INTO_STEP_PC=%#x TICK_DELTA=%d\n", \$pc, *(unsigned short *)0x602 - \$t1
 monitor stepmode sideways
+monitor savevm $OUT/irq.snap
+set \$pc0 = \$pc
+set \$r0 = *(unsigned short *)0x600
+stepi 300
+printf "AWAY_PC_DIFFERS=%d ROUNDS_MOVED=%d\n", \$pc != \$pc0, *(unsigned short *)0x600 != \$r0
+monitor loadvm $OUT/irq.snap
+maintenance flush register-cache
+printf "BACK_PC_SAME=%d ROUNDS_SAME=%d\n", \$pc == \$pc0, *(unsigned short *)0x600 == \$r0
 kill
 GDB
 timeout 100 gdb -nx -batch -x "$OUT/session.gdb" >"$OUT/gdb.out" 2>&1
@@ -62,6 +72,10 @@ expect "$OUT/gdb.out" \
     'stepmode into: a step that meets an interrupt stops' \
     'INTO_PC=0x7c80' \
     'INTO_STEP_PC=0x7c84 TICK_DELTA=1' \
-    'error: usage: stepmode \[into\|over\]'
+    'error: usage: stepmode \[into\|over\]' \
+    'saved the machine to .*irq.snap' \
+    'AWAY_PC_DIFFERS=1 ROUNDS_MOVED=1' \
+    'restored the machine from .*irq.snap' \
+    'BACK_PC_SAME=1 ROUNDS_SAME=1'
 [ $FAILED = 0 ] && echo PASS
 exit $FAILED
