@@ -7,6 +7,7 @@
  * escapes (#NM only until the FPU exists) and #UD.
  */
 #include "cpu/sem.h"
+#include "cpu/trace.h"
 
 static void jump_near(struct cpu *c, const struct insn *i, uint32_t target)
 {
@@ -169,9 +170,15 @@ static int v86_redirect(struct cpu *c, int vec)
     return 1;
 }
 
+/* -d int: software interrupts too (INT n with EAX, for BIOS/DOS/syscall traces) */
+#define TRACE_SOFT(c, vec, what)                                                                       \
+    trace_int((c), (vec), "software interrupt %s %02xh at %04x:%08x eax=%08x", (what), (vec),            \
+              (c)->seg[SEG_CS].sel, (c)->eip_start, (c)->r[R_EAX])
+
 void sem_int(struct cpu *c, const struct insn *i)
 {
     int vec = i->imm & 0xFF;
+    TRACE_SOFT(c, vec, "int");
     if (cpu_v86(c)) {
         if (v86_redirect(c, vec))
             return;
@@ -183,17 +190,21 @@ void sem_int(struct cpu *c, const struct insn *i)
 
 void sem_int3(struct cpu *c, const struct insn *i)
 {
+    TRACE_SOFT(c, EX_BP, "int3");
     cpu_interrupt(c, EX_BP, INT_SOFT, false, 0);
 }
 
 void sem_into(struct cpu *c, const struct insn *i)
 {
-    if (cpu_compute_flags(c) & F_OF)
+    if (cpu_compute_flags(c) & F_OF) {
+        TRACE_SOFT(c, EX_OF, "into");
         cpu_interrupt(c, EX_OF, INT_SOFT, false, 0);
+    }
 }
 
 void sem_int1(struct cpu *c, const struct insn *i)
 {
+    TRACE_SOFT(c, EX_DB, "int1");
     cpu_interrupt(c, EX_DB, INT_SOFT_EXC, false, 0);
 }
 

@@ -24,6 +24,14 @@ n13=$(grep -c "exception 13 " "$work/all.txt")
 n3=$(grep -c "exception .* at 001b:" "$work/all.txt")
 [ "$n14" -gt 0 ] && [ "$n13" -gt 0 ] && [ "$n3" -gt 0 ] || { echo "FAIL: unfiltered trace lacks #PF/#GP/CPL 3 lines"; fail=1; }
 
+# software interrupts are in the int trace with their vector: int3, into, int 50h
+for w in "software interrupt int3 03h at 0008:" "software interrupt into 04h at 0008:" \
+    "software interrupt int 50h at 0008:" "software interrupt int 30h at 001b:"; do
+    grep -q "$w" "$work/all.txt" || { echo "FAIL: no '$w' line in the int trace"; fail=1; }
+done
+run v50.txt int,vec=0x50
+expect "vec=0x50 keeps just the INT 50h line" "$(grep -c "software interrupt int 50h" "$work/v50.txt"):$(wc -l < "$work/v50.txt")" 1:1
+
 run v14.txt int,vec=14
 expect "vec=14 keeps the #PF lines" "$(grep -c "exception 14 " "$work/v14.txt")" "$n14"
 expect "vec=14 keeps nothing else" "$(grep -vc "exception 14 " "$work/v14.txt")" 0
