@@ -10,14 +10,9 @@
 # usage: boot_freedos_seabios.sh TARSIER GUESTDIR WORKDIR
 set -u
 tarsier=$1 guests=$2 work=$3
-fw=${SEABIOS_DIR:-/usr/share/seabios}
 mkdir -p "$work"
-if [ ! -f "$fw/bios-256k.bin" ] || [ ! -f "$fw/vgabios-stdvga.bin" ]; then
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get install -y -qq seabios >/dev/null 2>&1 ||
-        { apt-get update -qq >/dev/null 2>&1; apt-get install -y -qq seabios >/dev/null 2>&1; } ||
-        { echo "FAIL: $fw/bios-256k.bin is missing and Debian's seabios package cannot be installed"; exit 1; }
-fi
+. "$(dirname "$0")/lib.sh"
+seabios_need
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 fail=0
 for img in freedos722.img freedos-boot-1440k.img; do
