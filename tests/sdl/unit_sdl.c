@@ -61,7 +61,13 @@ START_TEST(test_keymap_iso105)
     ck_assert_uint_eq(sdl_keymap_code(SDL_SCANCODE_UNKNOWN), 0);
     ck_assert_uint_eq(sdl_keymap_code(-1), 0);
     ck_assert_uint_eq(sdl_keymap_code(SDL_NUM_SCANCODES), 0);
-    ck_assert_uint_eq(sdl_keymap_code(SDL_SCANCODE_F13), 0);
+    ck_assert_uint_eq(sdl_keymap_code(SDL_SCANCODE_EXECUTE), 0); /* no PC key */
+    /* beyond the 105 keys: JP keys, F13-F24, browser keys (set 2 codes) */
+    ck_assert_uint_eq(sdl_keymap_code(SDL_SCANCODE_INTERNATIONAL1), 0x51); /* Ro */
+    ck_assert_uint_eq(sdl_keymap_code(SDL_SCANCODE_INTERNATIONAL3), 0x6A); /* Yen */
+    ck_assert_uint_eq(sdl_keymap_code(SDL_SCANCODE_F13), 0x08);
+    ck_assert_uint_eq(sdl_keymap_code(SDL_SCANCODE_F24), 0x5F);
+    ck_assert_uint_eq(sdl_keymap_code(SDL_SCANCODE_AC_BACK), 0xE038);
 }
 END_TEST
 
