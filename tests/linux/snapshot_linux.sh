@@ -7,7 +7,8 @@
 #          eight dd runs; when the first one's md5 is printed and 2 ms
 #          (virtual) later, with the next reads under way, `savevm`; then let
 #          the reads finish and power off;
-#   run B: -loadvm the snapshot and run the same rest of the script.
+#   run B: -loadvm the snapshot, `savevm` again at once (must be the same
+#          bytes), then the same rest of the script.
 # Virtual time is deterministic, so B's serial output must be exactly the
 # tail of A's (everything A printed after the snapshot), with the md5 sums of
 # the CD's data equal to the host's, and both must power off with status 0.
@@ -41,20 +42,24 @@ EOS
     echo "savevm $work/linux.snap"
     cat "$work/rest.script"
 } > "$work/a.script"
-rm -f "$work/linux.snap"
+{ echo "savevm $work/reload.snap"; cat "$work/rest.script"; } > "$work/b.script"
+rm -f "$work/linux.snap" "$work/reload.snap"
 opts=(-m 128 -kernel "$LINUX_KERNEL" -initrd "$work/initrd.gz" -append "console=ttyS0 nokaslr cryptomgr.notests"
       -cdrom "$work/cd.iso" -display none -timeout 600)
 start=$(date +%s)
 "$tarsier" "${opts[@]}" -serial "file:$work/a.serial" -script "$work/a.script" </dev/null
 rca=$?
 mid=$(date +%s)
-"$tarsier" "${opts[@]}" -loadvm "$work/linux.snap" -serial "file:$work/b.serial" -script "$work/rest.script" </dev/null
+"$tarsier" "${opts[@]}" -loadvm "$work/linux.snap" -serial "file:$work/b.serial" -script "$work/b.script" </dev/null
 rcb=$?
 end=$(date +%s)
 fail=0
 [ $rca = 0 ] || { echo "FAIL: run A ended with status $rca"; fail=1; }
 [ $rcb = 0 ] || { echo "FAIL: run B (restored) ended with status $rcb"; fail=1; }
 [ -s "$work/linux.snap" ] || { echo "FAIL: no snapshot written"; fail=1; }
+# loaded and saved again at once: the same bytes (nothing lost in a round trip)
+cmp -s "$work/linux.snap" "$work/reload.snap" ||
+    { echo "FAIL: the snapshot saved right after -loadvm differs from the one loaded"; fail=1; }
 echo "--- run B's serial output (after the restore):"
 tr -d '\r' < "$work/b.serial"
 echo "---"
