@@ -326,7 +326,7 @@ _Noreturn void cpu_raise_noerr(struct cpu *c, int vec);                 /* no er
 enum int_kind { INT_HW, INT_SOFT, INT_EXC, INT_SOFT_EXC };
 void cpu_interrupt(struct cpu *c, int vec, enum int_kind kind, bool has_err, uint32_t err);
 void cpu_iret(struct cpu *c, int o32);
-/* Far transfers (far.c). */
+/* Far transfers (far.c) and interrupt delivery, IRET (intr.c). */
 void cpu_far_jmp(struct cpu *c, uint16_t sel, uint32_t off);
 void cpu_far_call(struct cpu *c, uint16_t sel, uint32_t off, int o32);
 void cpu_far_ret(struct cpu *c, int o32, uint16_t pop_bytes);

@@ -1,9 +1,9 @@
 /*
  * far.c - far control transfers in every mode: JMP/CALL far (direct, through
  * call gates with stack switch and parameter copy, through task gates and TSS
- * descriptors), RETF (same and outer privilege), interrupt and exception
- * delivery (real-mode IVT, interrupt/trap/task gates, privilege change, v86
- * exits) and IRET (real, v86, protected, to v86, nested-task return).
+ * descriptors) and RETF (same and outer privilege), with the stack and
+ * descriptor helpers they share with intr.c (far_int.h).  Interrupt and
+ * exception delivery and IRET are in intr.c.
  * Follows the pseudo-code of the CALL, JMP, RET, INT n and IRET pages of the
  * Intel SDM Vol. 2 and Vol. 3 chapter 6.
  *
@@ -12,19 +12,11 @@
  * was before the instruction.
  */
 #include "cpu/cpu.h"
+#include "cpu/far_int.h"
 #include "cpu/sem.h"
 
-/* A stack being built or read during a transfer, not yet committed. */
-struct stk {
-    struct seg s;
-    uint32_t esp;
-    int b32;
-    int user;
-    int fault_vec;
-    uint32_t fault_err;
-};
 
-static int stack_ok(const struct seg *s, uint32_t off, int size)
+int far_stack_ok(const struct seg *s, uint32_t off, int size)
 {
     uint32_t last = off + (uint32_t)size - 1;
     if ((SA_TYPE(s->attr) & 0xC) == 0x4) { /* expand-down */
@@ -34,12 +26,12 @@ static int stack_ok(const struct seg *s, uint32_t off, int size)
     return last <= s->limit && last >= off;
 }
 
-static void stk_push(struct cpu *c, struct stk *k, uint32_t v, int size)
+void far_stk_push(struct cpu *c, struct stk *k, uint32_t v, int size)
 {
     uint32_t esp = k->esp - (uint32_t)size;
     if (!k->b32)
         esp &= 0xFFFF;
-    if (cpu_pe(c) && !stack_ok(&k->s, esp, size))
+    if (cpu_pe(c) && !far_stack_ok(&k->s, esp, size))
         cpu_raise(c, k->fault_vec, k->fault_err);
     uint32_t lin = k->s.base + esp;
     if (size == 4)
@@ -49,10 +41,10 @@ static void stk_push(struct cpu *c, struct stk *k, uint32_t v, int size)
     k->esp = esp;
 }
 
-static uint32_t stk_pop(struct cpu *c, struct stk *k, int size)
+uint32_t far_stk_pop(struct cpu *c, struct stk *k, int size)
 {
     uint32_t esp = k->b32 ? k->esp : (k->esp & 0xFFFF);
-    if (cpu_pe(c) && !cpu_v86(c) && !stack_ok(&k->s, esp, size))
+    if (cpu_pe(c) && !cpu_v86(c) && !far_stack_ok(&k->s, esp, size))
         cpu_raise(c, k->fault_vec, k->fault_err);
     if (!cpu_pe(c) || cpu_v86(c)) {
         if (c->model->gen != CPU_8086 && esp + (uint32_t)size - 1 > k->s.limit)
@@ -70,7 +62,7 @@ static uint32_t stk_pop(struct cpu *c, struct stk *k, int size)
     return v;
 }
 
-static void stk_current(struct cpu *c, struct stk *k)
+void far_stk_current(struct cpu *c, struct stk *k)
 {
     k->s = c->seg[SEG_SS];
     k->esp = c->r[R_ESP];
@@ -80,7 +72,7 @@ static void stk_current(struct cpu *c, struct stk *k)
     k->fault_err = 0;
 }
 
-static void stk_commit_esp(struct cpu *c, struct stk *k)
+void far_stk_commit_esp(struct cpu *c, struct stk *k)
 {
     if (k->b32)
         c->r[R_ESP] = k->esp;
@@ -89,7 +81,7 @@ static void stk_commit_esp(struct cpu *c, struct stk *k)
 }
 
 /* Inner stack for privilege level dpl from the current TSS (SDM 7.2.1). */
-static void tss_stack(struct cpu *c, int dpl, uint16_t *ss, uint32_t *esp, int ext)
+void far_tss_stack(struct cpu *c, int dpl, uint16_t *ss, uint32_t *esp, int ext)
 {
     struct seg *tr = &c->seg[SEG_TR];
     int tss32 = (SA_TYPE(tr->attr) & 8) != 0;
@@ -106,7 +98,7 @@ static void tss_stack(struct cpu *c, int dpl, uint16_t *ss, uint32_t *esp, int e
 }
 
 /* Validate the new SS for a privilege change to `dpl` and build its cache. */
-static void load_inner_ss(struct cpu *c, uint16_t ss, int dpl, struct seg *out, int ext)
+void far_load_inner_ss(struct cpu *c, uint16_t ss, int dpl, struct seg *out, int ext)
 {
     uint32_t e = (ss & 0xFFFCu) | (uint32_t)ext;
     if ((ss & 0xFFFC) == 0)
@@ -124,7 +116,7 @@ static void load_inner_ss(struct cpu *c, uint16_t ss, int dpl, struct seg *out, 
 }
 
 /* Null out data segment registers the new (outer) CPL may not use. */
-static void null_outer_segs(struct cpu *c)
+void far_null_outer_segs(struct cpu *c)
 {
     static const int regs[] = { SEG_ES, SEG_DS, SEG_FS, SEG_GS };
     for (unsigned k = 0; k < 4; k++) {
@@ -138,7 +130,7 @@ static void null_outer_segs(struct cpu *c)
 }
 
 /* Check a code-segment descriptor for a transfer; returns its cache. */
-static void check_code(struct cpu *c, uint16_t sel, uint32_t lo, uint32_t hi, uint32_t err)
+void far_check_code(struct cpu *c, uint16_t sel, uint32_t lo, uint32_t hi, uint32_t err)
 {
     if ((hi & 0x1800) != 0x1800)
         cpu_raise(c, EX_GP, err);
@@ -146,7 +138,7 @@ static void check_code(struct cpu *c, uint16_t sel, uint32_t lo, uint32_t hi, ui
     (void)lo;
 }
 
-static void commit_cs(struct cpu *c, uint16_t sel, uint32_t lo, uint32_t hi, int cpl, uint32_t eip)
+void far_commit_cs(struct cpu *c, uint16_t sel, uint32_t lo, uint32_t hi, int cpl, uint32_t eip)
 {
     if (!(hi & 0x100)) {
         cpu_set_desc_busy_or_accessed(c, sel, 1);
@@ -177,7 +169,7 @@ void cpu_far_jmp(struct cpu *c, uint16_t sel, uint32_t off)
     cpu_read_descriptor(c, sel, &lo, &hi, EX_GP);
     int dpl = (hi >> 13) & 3, rpl = sel & 3, cpl = c->cpl;
     if (hi & 0x1000) { /* code or data */
-        check_code(c, sel, lo, hi, err);
+        far_check_code(c, sel, lo, hi, err);
         if (hi & 0x400) { /* conforming */
             if (dpl > cpl)
                 cpu_raise(c, EX_GP, err);
@@ -190,7 +182,7 @@ void cpu_far_jmp(struct cpu *c, uint16_t sel, uint32_t off)
         cpu_seg_from_descriptor(&t, sel, lo, hi);
         if (off > t.limit)
             cpu_raise(c, EX_GP, 0);
-        commit_cs(c, sel, lo, hi, cpl, off);
+        far_commit_cs(c, sel, lo, hi, cpl, off);
         return;
     }
     uint32_t type = (hi >> 8) & 0xF;
@@ -223,7 +215,7 @@ void cpu_far_jmp(struct cpu *c, uint16_t sel, uint32_t off)
             cpu_raise(c, EX_GP, 0);
         uint32_t clo, chi, cerr = cs & 0xFFFCu;
         cpu_read_descriptor(c, cs, &clo, &chi, EX_GP);
-        check_code(c, cs, clo, chi, cerr);
+        far_check_code(c, cs, clo, chi, cerr);
         int cdpl = (chi >> 13) & 3;
         if ((chi & 0x400) ? cdpl > cpl : cdpl != cpl)
             cpu_raise(c, EX_GP, cerr);
@@ -233,7 +225,7 @@ void cpu_far_jmp(struct cpu *c, uint16_t sel, uint32_t off)
         cpu_seg_from_descriptor(&t, cs, clo, chi);
         if (eip > t.limit)
             cpu_raise(c, EX_GP, 0);
-        commit_cs(c, cs, clo, chi, cpl, eip);
+        far_commit_cs(c, cs, clo, chi, cpl, eip);
         return;
     }
     default:
@@ -247,14 +239,14 @@ void cpu_far_call(struct cpu *c, uint16_t sel, uint32_t off, int o32)
 {
     int size = o32 ? 4 : 2;
     struct stk k;
-    stk_current(c, &k);
+    far_stk_current(c, &k);
     c->stop_block = 1;
     if (!cpu_pm(c)) {
         if (c->model->gen != CPU_8086 && !o32 && off > 0xFFFF)
             off &= 0xFFFF;
-        stk_push(c, &k, c->seg[SEG_CS].sel, size);
-        stk_push(c, &k, c->eip, size);
-        stk_commit_esp(c, &k);
+        far_stk_push(c, &k, c->seg[SEG_CS].sel, size);
+        far_stk_push(c, &k, c->eip, size);
+        far_stk_commit_esp(c, &k);
         cpu_load_seg_real(c, SEG_CS, sel);
         c->eip = off;
         return;
@@ -265,7 +257,7 @@ void cpu_far_call(struct cpu *c, uint16_t sel, uint32_t off, int o32)
     cpu_read_descriptor(c, sel, &lo, &hi, EX_GP);
     int dpl = (hi >> 13) & 3, rpl = sel & 3, cpl = c->cpl;
     if (hi & 0x1000) {
-        check_code(c, sel, lo, hi, err);
+        far_check_code(c, sel, lo, hi, err);
         if (hi & 0x400) {
             if (dpl > cpl)
                 cpu_raise(c, EX_GP, err);
@@ -276,12 +268,12 @@ void cpu_far_call(struct cpu *c, uint16_t sel, uint32_t off, int o32)
             cpu_raise(c, EX_NP, err);
         struct seg t;
         cpu_seg_from_descriptor(&t, sel, lo, hi);
-        stk_push(c, &k, c->seg[SEG_CS].sel, size);
-        stk_push(c, &k, c->eip, size);
+        far_stk_push(c, &k, c->seg[SEG_CS].sel, size);
+        far_stk_push(c, &k, c->eip, size);
         if (off > t.limit)
             cpu_raise(c, EX_GP, 0);
-        stk_commit_esp(c, &k);
-        commit_cs(c, sel, lo, hi, cpl, off);
+        far_stk_commit_esp(c, &k);
+        far_commit_cs(c, sel, lo, hi, cpl, off);
         return;
     }
     uint32_t type = (hi >> 8) & 0xF;
@@ -318,7 +310,7 @@ void cpu_far_call(struct cpu *c, uint16_t sel, uint32_t off, int o32)
         cpu_raise(c, EX_GP, 0);
     uint32_t clo, chi, cerr = cs & 0xFFFCu;
     cpu_read_descriptor(c, cs, &clo, &chi, EX_GP);
-    check_code(c, cs, clo, chi, cerr);
+    far_check_code(c, cs, clo, chi, cerr);
     int cdpl = (chi >> 13) & 3;
     if (cdpl > cpl)
         cpu_raise(c, EX_GP, cerr);
@@ -330,41 +322,41 @@ void cpu_far_call(struct cpu *c, uint16_t sel, uint32_t off, int o32)
         /* more privileged: switch to the inner stack from the TSS */
         uint16_t nss;
         uint32_t nesp;
-        tss_stack(c, cdpl, &nss, &nesp, 0);
+        far_tss_stack(c, cdpl, &nss, &nesp, 0);
         struct stk n;
-        load_inner_ss(c, nss, cdpl, &n.s, 0);
+        far_load_inner_ss(c, nss, cdpl, &n.s, 0);
         n.esp = nesp;
         n.b32 = !!(n.s.attr & SA_DB);
         n.user = 0;
         n.fault_vec = EX_SS;
         n.fault_err = nss & 0xFFFCu;
-        stk_push(c, &n, c->seg[SEG_SS].sel, gsize);
-        stk_push(c, &n, c->r[R_ESP], gsize);
+        far_stk_push(c, &n, c->seg[SEG_SS].sel, gsize);
+        far_stk_push(c, &n, c->r[R_ESP], gsize);
         /* copy parameters from the old stack, deepest first */
         for (unsigned p = nparams; p > 0; p--) {
             uint32_t o = (k.b32 ? k.esp : (k.esp & 0xFFFF)) + (p - 1) * (uint32_t)gsize;
             if (!k.b32)
                 o &= 0xFFFF;
-            if (!stack_ok(&k.s, o, gsize))
+            if (!far_stack_ok(&k.s, o, gsize))
                 cpu_raise(c, EX_SS, 0);
             uint32_t v = gsize == 4 ? cpu_lin_read32(c, k.s.base + o, 0) : cpu_lin_read16(c, k.s.base + o, 0);
-            stk_push(c, &n, v, gsize);
+            far_stk_push(c, &n, v, gsize);
         }
-        stk_push(c, &n, c->seg[SEG_CS].sel, gsize);
-        stk_push(c, &n, c->eip, gsize);
+        far_stk_push(c, &n, c->seg[SEG_CS].sel, gsize);
+        far_stk_push(c, &n, c->eip, gsize);
         if (eip > t.limit)
             cpu_raise(c, EX_GP, 0);
         c->seg[SEG_SS] = n.s;
         c->r[R_ESP] = n.b32 ? n.esp : ((c->r[R_ESP] & 0xFFFF0000u) | (n.esp & 0xFFFF));
-        commit_cs(c, cs, clo, chi, cdpl, eip);
+        far_commit_cs(c, cs, clo, chi, cdpl, eip);
         return;
     }
-    stk_push(c, &k, c->seg[SEG_CS].sel, gsize);
-    stk_push(c, &k, c->eip, gsize);
+    far_stk_push(c, &k, c->seg[SEG_CS].sel, gsize);
+    far_stk_push(c, &k, c->eip, gsize);
     if (eip > t.limit)
         cpu_raise(c, EX_GP, 0);
-    stk_commit_esp(c, &k);
-    commit_cs(c, cs, clo, chi, cpl, eip);
+    far_stk_commit_esp(c, &k);
+    far_commit_cs(c, cs, clo, chi, cpl, eip);
 }
 
 /* ---- RET far ---- */
@@ -373,15 +365,15 @@ void cpu_far_ret(struct cpu *c, int o32, uint16_t pop_bytes)
 {
     int size = o32 ? 4 : 2;
     struct stk k;
-    stk_current(c, &k);
+    far_stk_current(c, &k);
     c->stop_block = 1;
-    uint32_t eip = stk_pop(c, &k, size);
-    uint16_t cs = (uint16_t)stk_pop(c, &k, size);
+    uint32_t eip = far_stk_pop(c, &k, size);
+    uint16_t cs = (uint16_t)far_stk_pop(c, &k, size);
     if (!cpu_pm(c)) {
         if (c->model->gen != CPU_8086 && eip > c->seg[SEG_CS].limit && cpu_v86(c))
             cpu_raise(c, EX_GP, 0);
         k.esp += pop_bytes;
-        stk_commit_esp(c, &k);
+        far_stk_commit_esp(c, &k);
         cpu_load_seg_real(c, SEG_CS, cs);
         c->eip = eip;
         return;
@@ -393,7 +385,7 @@ void cpu_far_ret(struct cpu *c, int o32, uint16_t pop_bytes)
     int rpl = cs & 3, dpl = (hi >> 13) & 3;
     if (rpl < c->cpl)
         cpu_raise(c, EX_GP, err);
-    check_code(c, cs, lo, hi, err);
+    far_check_code(c, cs, lo, hi, err);
     if ((hi & 0x400) ? dpl > rpl : dpl != rpl)
         cpu_raise(c, EX_GP, err);
     if (!(hi & 0x8000))
@@ -404,14 +396,14 @@ void cpu_far_ret(struct cpu *c, int o32, uint16_t pop_bytes)
         cpu_raise(c, EX_GP, 0);
     if (rpl == c->cpl) {
         k.esp += pop_bytes;
-        stk_commit_esp(c, &k);
-        commit_cs(c, cs, lo, hi, rpl, eip);
+        far_stk_commit_esp(c, &k);
+        far_commit_cs(c, cs, lo, hi, rpl, eip);
         return;
     }
     /* return to an outer privilege level */
     k.esp += pop_bytes;
-    uint32_t nesp = stk_pop(c, &k, size);
-    uint16_t nss = (uint16_t)stk_pop(c, &k, size);
+    uint32_t nesp = far_stk_pop(c, &k, size);
+    uint16_t nss = (uint16_t)far_stk_pop(c, &k, size);
     if ((nss & 0xFFFC) == 0)
         cpu_raise(c, EX_GP, 0);
     uint32_t slo, shi, serr = nss & 0xFFFCu;
@@ -423,293 +415,11 @@ void cpu_far_ret(struct cpu *c, int o32, uint16_t pop_bytes)
     if (!(shi & 0x100))
         cpu_set_desc_busy_or_accessed(c, nss, 1);
     cpu_seg_from_descriptor(&c->seg[SEG_SS], nss, slo, shi | 0x100);
-    commit_cs(c, cs, lo, hi, rpl, eip);
+    far_commit_cs(c, cs, lo, hi, rpl, eip);
     if (c->stack32)
         c->r[R_ESP] = nesp + pop_bytes;
     else
         c->r[R_ESP] = (c->r[R_ESP] & 0xFFFF0000u) | ((nesp + pop_bytes) & 0xFFFF);
-    null_outer_segs(c);
+    far_null_outer_segs(c);
 }
 
-/* ---- interrupt and exception delivery ---- */
-
-static void deliver_real(struct cpu *c, int vec)
-{
-    uint32_t off = (uint32_t)vec * 4;
-    if (c->model->gen != CPU_8086 && off + 3 > c->idtr.limit)
-        cpu_raise(c, EX_GP, (uint32_t)vec * 8 + 2);
-    struct stk k;
-    stk_current(c, &k);
-    uint32_t fl = cpu_get_eflags(c);
-    if (c->model->gen == CPU_286)
-        fl &= 0x0FFF;
-    stk_push(c, &k, fl & 0xFFFF, 2);
-    stk_push(c, &k, c->seg[SEG_CS].sel, 2);
-    stk_push(c, &k, c->eip, 2);
-    uint16_t ip = cpu_lin_read16(c, c->idtr.base + off, 0);
-    uint16_t cs = cpu_lin_read16(c, c->idtr.base + off + 2, 0);
-    stk_commit_esp(c, &k);
-    c->eflags &= ~(F_IF | F_TF | F_AC | F_RF);
-    cpu_load_seg_real(c, SEG_CS, cs);
-    c->eip = ip;
-}
-
-void cpu_interrupt(struct cpu *c, int vec, enum int_kind kind, bool has_err, uint32_t err)
-{
-    c->stop_block = 1;
-    if (kind == INT_SOFT || kind == INT_SOFT_EXC)
-        c->suppress_tf = 1; /* INT n clears TF: no single-step trap into the handler */
-    c->halted = 0;
-    if (!cpu_pe(c)) {
-        deliver_real(c, vec);
-        return;
-    }
-    int ext = (kind == INT_HW || kind == INT_EXC) ? 1 : 0;
-    uint32_t gerr = (uint32_t)vec * 8 + 2 + (uint32_t)ext;
-    if ((uint32_t)vec * 8 + 7 > c->idtr.limit)
-        cpu_raise(c, EX_GP, gerr);
-    uint32_t glo = cpu_lin_read32(c, c->idtr.base + (uint32_t)vec * 8, 1);
-    uint32_t ghi = cpu_lin_read32(c, c->idtr.base + (uint32_t)vec * 8 + 4, 1);
-    uint32_t type = (ghi >> 8) & 0x1F;
-    int gdpl = (ghi >> 13) & 3;
-    if (type != 5 && type != 6 && type != 7 && type != 14 && type != 15)
-        cpu_raise(c, EX_GP, gerr);
-    if (kind == INT_SOFT && gdpl < c->cpl)
-        cpu_raise(c, EX_GP, gerr);
-    if (!(ghi & 0x8000))
-        cpu_raise(c, EX_NP, gerr);
-    if (type == 5) {
-        uint16_t tss = (uint16_t)(glo >> 16);
-        uint32_t tlo, thi;
-        if (tss & 4)
-            cpu_raise(c, EX_TS, (tss & 0xFFFCu) | (uint32_t)ext);
-        cpu_read_descriptor(c, tss, &tlo, &thi, EX_TS);
-        uint32_t tt = (thi >> 8) & 0x1F;
-        if (tt != 1 && tt != 9)
-            cpu_raise(c, EX_TS, (tss & 0xFFFCu) | (uint32_t)ext);
-        if (!(thi & 0x8000))
-            cpu_raise(c, EX_NP, (tss & 0xFFFCu) | (uint32_t)ext);
-        cpu_task_switch(c, tss, tlo, thi, TS_INT, has_err, err);
-        return;
-    }
-    int gsize = (type & 8) ? 4 : 2;
-    uint16_t cs = (uint16_t)(glo >> 16);
-    uint32_t eip = (glo & 0xFFFF) | (gsize == 4 ? (ghi & 0xFFFF0000u) : 0);
-    if ((cs & 0xFFFC) == 0)
-        cpu_raise(c, EX_GP, (uint32_t)ext);
-    uint32_t clo, chi, cerr = (cs & 0xFFFCu) | (uint32_t)ext;
-    cpu_read_descriptor(c, cs, &clo, &chi, EX_GP);
-    int cdpl = (chi >> 13) & 3;
-    if ((chi & 0x1800) != 0x1800 || cdpl > c->cpl)
-        cpu_raise(c, EX_GP, cerr);
-    if (!(chi & 0x8000))
-        cpu_raise(c, EX_NP, cerr);
-    struct seg t;
-    cpu_seg_from_descriptor(&t, cs, clo, chi);
-    uint32_t fl = cpu_get_eflags(c);
-    int v86 = cpu_v86(c);
-    int new_cpl;
-    struct stk k;
-    if (!(chi & 0x400) && cdpl < c->cpl) {
-        /* inner privilege: stack from the TSS */
-        if (v86 && cdpl != 0)
-            cpu_raise(c, EX_GP, cerr);
-        new_cpl = cdpl;
-        uint16_t nss;
-        uint32_t nesp;
-        tss_stack(c, cdpl, &nss, &nesp, ext);
-        load_inner_ss(c, nss, cdpl, &k.s, ext);
-        k.esp = nesp;
-        k.b32 = !!(k.s.attr & SA_DB);
-        k.user = 0;
-        k.fault_vec = EX_SS;
-        k.fault_err = (nss & 0xFFFCu) | (uint32_t)ext;
-        if (v86) {
-            stk_push(c, &k, c->seg[SEG_GS].sel, gsize);
-            stk_push(c, &k, c->seg[SEG_FS].sel, gsize);
-            stk_push(c, &k, c->seg[SEG_DS].sel, gsize);
-            stk_push(c, &k, c->seg[SEG_ES].sel, gsize);
-        }
-        stk_push(c, &k, c->seg[SEG_SS].sel, gsize);
-        stk_push(c, &k, c->r[R_ESP], gsize);
-    } else {
-        if (v86)
-            cpu_raise(c, EX_GP, cerr);
-        new_cpl = c->cpl;
-        stk_current(c, &k);
-    }
-    stk_push(c, &k, fl, gsize);
-    stk_push(c, &k, c->seg[SEG_CS].sel, gsize);
-    stk_push(c, &k, c->eip, gsize);
-    if (has_err)
-        stk_push(c, &k, err, gsize);
-    if (eip > t.limit)
-        cpu_raise(c, EX_GP, (uint32_t)ext);
-    /* commit */
-    if (new_cpl != c->cpl || v86) {
-        c->seg[SEG_SS] = k.s;
-        c->r[R_ESP] = k.b32 ? k.esp : ((c->r[R_ESP] & 0xFFFF0000u) | (k.esp & 0xFFFF));
-    } else {
-        stk_commit_esp(c, &k);
-    }
-    c->eflags &= ~(F_TF | F_NT | F_RF | F_VM);
-    if ((type & 7) == 6)
-        c->eflags &= ~F_IF;
-    if (v86) {
-        static const int regs[] = { SEG_ES, SEG_DS, SEG_FS, SEG_GS };
-        for (unsigned r = 0; r < 4; r++) {
-            c->seg[regs[r]].sel = 0;
-            c->seg[regs[r]].attr = 0;
-        }
-    }
-    commit_cs(c, cs, clo, chi, new_cpl, eip);
-}
-
-/* ---- IRET ---- */
-
-static void iret_to_v86(struct cpu *c, struct stk *k, uint32_t eip, uint16_t cs, uint32_t fl)
-{
-    uint32_t esp = stk_pop(c, k, 4);
-    uint16_t ss = (uint16_t)stk_pop(c, k, 4);
-    uint16_t es = (uint16_t)stk_pop(c, k, 4);
-    uint16_t ds = (uint16_t)stk_pop(c, k, 4);
-    uint16_t fs = (uint16_t)stk_pop(c, k, 4);
-    uint16_t gs = (uint16_t)stk_pop(c, k, 4);
-    c->lf.op = CC_NONE;
-    c->eflags = (fl & c->model->eflags_writable) | c->model->eflags_fixed1 | F_VM;
-    cpu_load_seg_real(c, SEG_CS, cs);
-    cpu_load_seg_real(c, SEG_SS, ss);
-    cpu_load_seg_real(c, SEG_ES, es);
-    cpu_load_seg_real(c, SEG_DS, ds);
-    cpu_load_seg_real(c, SEG_FS, fs);
-    cpu_load_seg_real(c, SEG_GS, gs);
-    c->r[R_ESP] = esp;
-    c->eip = eip & 0xFFFF;
-    cpu_update_mode(c);
-}
-
-void cpu_iret(struct cpu *c, int o32)
-{
-    int size = o32 ? 4 : 2;
-    struct stk k;
-    stk_current(c, &k);
-    c->stop_block = 1;
-    c->nmi_blocked = 0;
-    if (!cpu_pe(c)) {
-        uint32_t eip = stk_pop(c, &k, size);
-        uint16_t cs = (uint16_t)stk_pop(c, &k, size);
-        uint32_t fl = stk_pop(c, &k, size);
-        if (c->model->gen != CPU_8086 && eip > c->seg[SEG_CS].limit)
-            cpu_raise(c, EX_GP, 0);
-        stk_commit_esp(c, &k);
-        uint32_t mask = size == 4 ? ~(F_VM | F_VIF | F_VIP) : 0xFFFFu;
-        if (c->model->gen == CPU_286)
-            mask &= 0x0FFF;
-        cpu_set_eflags(c, fl, mask);
-        cpu_load_seg_real(c, SEG_CS, cs);
-        c->eip = eip;
-        return;
-    }
-    if (cpu_v86(c)) {
-        if (cpu_iopl(c) == 3) {
-            uint32_t eip = stk_pop(c, &k, size);
-            uint16_t cs = (uint16_t)stk_pop(c, &k, size);
-            uint32_t fl = stk_pop(c, &k, size);
-            if (eip > 0xFFFF)
-                cpu_raise(c, EX_GP, 0);
-            stk_commit_esp(c, &k);
-            uint32_t mask = (size == 4 ? 0xFFFFFFFFu : 0xFFFFu) & ~(F_IOPL | F_VM | F_VIF | F_VIP | F_RF);
-            cpu_set_eflags(c, fl, mask);
-            cpu_load_seg_real(c, SEG_CS, cs);
-            c->eip = eip;
-            return;
-        }
-        if ((c->cr4 & CR4_VME) && size == 2) {
-            uint32_t eip = stk_pop(c, &k, 2);
-            uint16_t cs = (uint16_t)stk_pop(c, &k, 2);
-            uint32_t fl = stk_pop(c, &k, 2);
-            if (((fl & F_IF) && (c->eflags & F_VIP)) || (fl & F_TF))
-                cpu_raise(c, EX_GP, 0);
-            stk_commit_esp(c, &k);
-            cpu_set_eflags(c, fl, 0xFFFF & ~(F_IOPL | F_IF));
-            c->eflags = (c->eflags & ~F_VIF) | ((fl & F_IF) ? F_VIF : 0);
-            cpu_load_seg_real(c, SEG_CS, cs);
-            c->eip = eip;
-            return;
-        }
-        cpu_raise(c, EX_GP, 0);
-    }
-    if (c->eflags & F_NT) {
-        /* nested task return through the back link */
-        uint16_t link = cpu_lin_read16(c, c->seg[SEG_TR].base, 1);
-        if (link & 4)
-            cpu_raise(c, EX_TS, link & 0xFFFCu);
-        uint32_t lo, hi;
-        cpu_read_descriptor(c, link, &lo, &hi, EX_TS);
-        uint32_t tt = (hi >> 8) & 0x1F;
-        if (tt != 3 && tt != 11)
-            cpu_raise(c, EX_TS, link & 0xFFFCu);
-        if (!(hi & 0x8000))
-            cpu_raise(c, EX_NP, link & 0xFFFCu);
-        cpu_task_switch(c, link, lo, hi, TS_IRET, false, 0);
-        return;
-    }
-    uint32_t eip = stk_pop(c, &k, size);
-    uint16_t cs = (uint16_t)stk_pop(c, &k, size);
-    uint32_t fl = stk_pop(c, &k, size);
-    if (size == 4 && (fl & F_VM) && c->cpl == 0) {
-        iret_to_v86(c, &k, eip, cs, fl);
-        return;
-    }
-    if ((cs & 0xFFFC) == 0)
-        cpu_raise(c, EX_GP, 0);
-    uint32_t lo, hi, err = cs & 0xFFFCu;
-    cpu_read_descriptor(c, cs, &lo, &hi, EX_GP);
-    int rpl = cs & 3, dpl = (hi >> 13) & 3;
-    if (rpl < c->cpl)
-        cpu_raise(c, EX_GP, err);
-    check_code(c, cs, lo, hi, err);
-    if ((hi & 0x400) ? dpl > rpl : dpl != rpl)
-        cpu_raise(c, EX_GP, err);
-    if (!(hi & 0x8000))
-        cpu_raise(c, EX_NP, err);
-    struct seg t;
-    cpu_seg_from_descriptor(&t, cs, lo, hi);
-    if (eip > t.limit)
-        cpu_raise(c, EX_GP, 0);
-    /* which EFLAGS bits the old privilege level may change */
-    int old_cpl = c->cpl;
-    uint32_t mask = (size == 4 ? 0xFFFFFFFFu : 0xFFFFu) & ~(F_VM | F_VIF | F_VIP);
-    if (size == 4 && old_cpl == 0)
-        mask |= F_VIF | F_VIP;
-    if (old_cpl > 0)
-        mask &= ~F_IOPL;
-    if (old_cpl > cpu_iopl(c))
-        mask &= ~F_IF;
-    if (rpl == old_cpl) {
-        stk_commit_esp(c, &k);
-        cpu_set_eflags(c, fl, mask);
-        commit_cs(c, cs, lo, hi, rpl, eip);
-        return;
-    }
-    uint32_t nesp = stk_pop(c, &k, size);
-    uint16_t nss = (uint16_t)stk_pop(c, &k, size);
-    if ((nss & 0xFFFC) == 0)
-        cpu_raise(c, EX_GP, 0);
-    uint32_t slo, shi, serr = nss & 0xFFFCu;
-    cpu_read_descriptor(c, nss, &slo, &shi, EX_GP);
-    if ((nss & 3) != rpl || (int)((shi >> 13) & 3) != rpl || ((shi >> 8) & 0x1A) != 0x12)
-        cpu_raise(c, EX_GP, serr);
-    if (!(shi & 0x8000))
-        cpu_raise(c, EX_SS, serr);
-    if (!(shi & 0x100))
-        cpu_set_desc_busy_or_accessed(c, nss, 1);
-    cpu_set_eflags(c, fl, mask);
-    cpu_seg_from_descriptor(&c->seg[SEG_SS], nss, slo, shi | 0x100);
-    commit_cs(c, cs, lo, hi, rpl, eip);
-    if (c->stack32)
-        c->r[R_ESP] = nesp;
-    else
-        c->r[R_ESP] = (c->r[R_ESP] & 0xFFFF0000u) | (nesp & 0xFFFF);
-    null_outer_segs(c);
-}

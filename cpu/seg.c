@@ -19,7 +19,7 @@ void cpu_update_mode(struct cpu *c)
     } else {
         /* CPL is held by the processor, not derived from the CS selector: right
          * after MOV CR0 sets PE it is still 0 whatever CS's low bits are; the
-         * transfers that change it (commit_cs, task switch, SYSENTER/SYSEXIT)
+         * transfers that change it (far_commit_cs, task switch, SYSENTER/SYSEXIT)
          * set it explicitly */
         c->code32 = !!(c->seg[SEG_CS].attr & SA_DB);
         c->stack32 = !!(c->seg[SEG_SS].attr & SA_DB);
