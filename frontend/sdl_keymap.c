@@ -6,13 +6,15 @@
  * set 1 itself when the guest asks for it.
  *
  * The table covers the 105 keys of an ISO PC keyboard (104 US keys plus the
- * 102nd key, ISO \|, next to left shift) and the common multimedia keys.
+ * 102nd key, ISO \|, next to left shift), the Japanese 106/109 and
+ * Brazilian ABNT2 extra keys, the Korean Hangul/Hanja keys, F13-F24, keypad
+ * = and the browser, multimedia and power keys.
  * Print Screen and Pause send multi-code sequences; Ctrl+Pause (Break) and
- * Alt+Print Screen (SysRq) their own codes.
+ * Alt+Print Screen (SysRq) their own codes.  Hangul (F2) and Hanja (F1)
+ * send a make code only, as on a Korean keyboard.
  * Left out: the fake shift codes a real keyboard adds around the navigation
  * keys and keypad / while shift or num lock is active (DOS and BIOS code
- * ignores them), the ACPI power keys, the Japanese/Brazilian extra keys and
- * the browser keys (devices/kbc.c has no set 1 translation for their codes).
+ * ignores them).
  */
 #include <SDL_scancode.h>
 
@@ -20,6 +22,8 @@
 
 #define PRTSC 0xE07Cu
 #define PAUSE 0xE177u             /* marker: the E1 14 77 E1 F0 14 F0 77 sequence */
+#define HANGUL 0xF2u              /* Korean keys: a make code, no break */
+#define HANJA 0xF1u
 
 static const uint16_t set2[SDL_NUM_SCANCODES] = {
     /* letters */
@@ -74,6 +78,10 @@ static const uint16_t set2[SDL_NUM_SCANCODES] = {
     [SDL_SCANCODE_INTERNATIONAL1] = 0x51, [SDL_SCANCODE_INTERNATIONAL2] = 0x13,
     [SDL_SCANCODE_INTERNATIONAL3] = 0x6A, [SDL_SCANCODE_INTERNATIONAL4] = 0x64,
     [SDL_SCANCODE_INTERNATIONAL5] = 0x67,
+    /* Hangul, Hanja (make only); Katakana, Hiragana, Zenkaku/Hankaku as
+     * separate keys; keypad comma (ABNT2 keypad ., JIS keypad ,) */
+    [SDL_SCANCODE_LANG1] = HANGUL, [SDL_SCANCODE_LANG2] = HANJA, [SDL_SCANCODE_LANG3] = 0x63,
+    [SDL_SCANCODE_LANG4] = 0x62, [SDL_SCANCODE_LANG5] = 0x5F, [SDL_SCANCODE_KP_COMMA] = 0x6D,
     /* keypad = and F13-F24 */
     [SDL_SCANCODE_KP_EQUALS] = 0x0F, [SDL_SCANCODE_F13] = 0x08, [SDL_SCANCODE_F14] = 0x10,
     [SDL_SCANCODE_F15] = 0x18, [SDL_SCANCODE_F16] = 0x20, [SDL_SCANCODE_F17] = 0x28, [SDL_SCANCODE_F18] = 0x30,
@@ -116,6 +124,8 @@ int sdl_keymap_events(int scancode, int down, unsigned mods, struct sdl_keyev *o
         n = put(out, n, 0x14, 0);
         return put(out, n, 0x77, 0);
     }
+    if (code == HANGUL || code == HANJA)
+        return down ? put(out, n, code, 1) : 0;
     if (code == PRTSC) {
         if (mods & SDL_KEYMOD_ALT) /* Alt+Print Screen is SysRq: 84 / F0 84 */
             return put(out, n, 0x84, down);

@@ -1,8 +1,8 @@
 /*
  * unit_devices_rtc_kbc.c - the chipset device tests (see unit_devices.c) for
  * the RTC (MC146818A: formats, periodic, update and alarm interrupts,
- * rollover), the KBC (8042 commands, keyboard, IRQ1 typing, PS/2 mouse) and
- * the devices' state tables.
+ * rollover), the KBC (8042 commands, keyboard, IRQ1 typing, set 2 -> set 1
+ * translation of the byte stream, PS/2 mouse) and the devices' state tables.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -313,6 +313,84 @@ START_TEST(test_kbc_typing_irq1)
 }
 END_TEST
 
+/* Bytes a set 2 keyboard sends, fed through the 8042; what port 60h gives. */
+static int kbc_feed(struct machine *m, const uint8_t *in, int n, uint8_t *out)
+{
+    kbc_key_bytes(&m->kbc, in, n);
+    int k = 0;
+    while (k < 16 && (inb(m, 0x64) & 1))
+        out[k++] = inb(m, 0x60);
+    return k;
+}
+
+/* The 8042's set 2 -> set 1 translation on the byte stream, against codes
+ * written down from the two sets' key charts: E0 keys keep their prefix,
+ * F0 xx becomes the set 1 code | 80h, Pause and Print Screen's sequences. */
+START_TEST(test_kbc_translation_stream)
+{
+    struct machine *m = board(NULL);
+    static const struct {
+        uint8_t in[8], n_in, out[8], n_out;
+    } seq[] = {
+        { { 0xE0, 0x14 }, 2, { 0xE0, 0x1D }, 2 },                         /* right Ctrl */
+        { { 0xE0, 0xF0, 0x14 }, 3, { 0xE0, 0x9D }, 2 },
+        { { 0xE0, 0x75 }, 2, { 0xE0, 0x48 }, 2 },                         /* Up */
+        { { 0xE0, 0xF0, 0x75 }, 3, { 0xE0, 0xC8 }, 2 },
+        { { 0xE0, 0x38 }, 2, { 0xE0, 0x6A }, 2 },                         /* browser Back */
+        { { 0xE0, 0xF0, 0x38 }, 3, { 0xE0, 0xEA }, 2 },
+        { { 0xE0, 0x4A }, 2, { 0xE0, 0x35 }, 2 },                         /* keypad / */
+        { { 0xE0, 0x12, 0xE0, 0x7C }, 4, { 0xE0, 0x2A, 0xE0, 0x37 }, 4 }, /* Print Screen */
+        { { 0xE0, 0xF0, 0x7C, 0xE0, 0xF0, 0x12 }, 6, { 0xE0, 0xB7, 0xE0, 0xAA }, 4 },
+        { { 0x84 }, 1, { 0x54 }, 1 },                                     /* SysRq */
+        { { 0xF0, 0x84 }, 2, { 0xD4 }, 1 },
+        { { 0xE1, 0x14, 0x77, 0xE1, 0xF0, 0x14, 0xF0, 0x77 }, 8,          /* Pause */
+          { 0xE1, 0x1D, 0x45, 0xE1, 0x9D, 0xC5 }, 6 },
+        { { 0x13 }, 1, { 0x70 }, 1 },                                     /* Katakana/Hiragana */
+        { { 0xF0, 0x13 }, 2, { 0xF0 }, 1 },
+        { { 0x51 }, 1, { 0x73 }, 1 },                                     /* Ro */
+        { { 0xF0, 0x51 }, 2, { 0xF3 }, 1 },
+        { { 0x6A }, 1, { 0x7D }, 1 },                                     /* Yen */
+        { { 0xF0, 0x6A }, 2, { 0xFD }, 1 },
+        { { 0x64 }, 1, { 0x79 }, 1 },                                     /* Henkan */
+        { { 0xF0, 0x64 }, 2, { 0xF9 }, 1 },
+        { { 0x67 }, 1, { 0x7B }, 1 },                                     /* Muhenkan */
+        { { 0xF0, 0x67 }, 2, { 0xFB }, 1 },
+        { { 0x62, 0x63, 0x5F }, 3, { 0x77, 0x78, 0x76 }, 3 },             /* Hiragana, Katakana, Zenkaku */
+        { { 0xF2, 0xF1 }, 2, { 0xF2, 0xF1 }, 2 },                         /* Hangul, Hanja: no break */
+        { { 0x6D, 0x0F }, 2, { 0x7E, 0x59 }, 2 },                         /* keypad , and = */
+        { { 0x08, 0x5F }, 2, { 0x64, 0x76 }, 2 },                         /* F13, F24 */
+        { { 0x83 }, 1, { 0x41 }, 1 },                                     /* F7 */
+        { { 0xF0, 0x83 }, 2, { 0xC1 }, 1 },
+    };
+    uint8_t got[16];
+    for (size_t k = 0; k < sizeof(seq) / sizeof(seq[0]); k++) {
+        int n = kbc_feed(m, seq[k].in, seq[k].n_in, got);
+        ck_assert_msg(n == seq[k].n_out, "sequence %zu: %d bytes, expected %d", k, n, seq[k].n_out);
+        for (int i = 0; i < n; i++)
+            ck_assert_msg(got[i] == seq[k].out[i], "sequence %zu byte %d: %02x, expected %02x", k, i, got[i],
+                          seq[k].out[i]);
+    }
+    /* every code: the break is the make | 80h, with or without E0 */
+    for (int c = 1; c < 0x80; c++) {
+        const uint8_t make[] = { (uint8_t)c }, brk[] = { 0xF0, (uint8_t)c }, ebrk[] = { 0xE0, 0xF0, (uint8_t)c };
+        ck_assert_int_eq(kbc_feed(m, make, 1, got), 1);
+        uint8_t s1 = got[0];
+        ck_assert_msg(s1 < 0x80 && s1 == kbc_set2_to_set1((uint8_t)c), "set 2 %02x -> %02x", c, s1);
+        ck_assert_int_eq(kbc_feed(m, brk, 2, got), 1);
+        ck_assert_msg(got[0] == (s1 | 0x80), "F0 %02x -> %02x, expected %02x", c, got[0], s1 | 0x80);
+        ck_assert_int_eq(kbc_feed(m, ebrk, 3, got), 2);
+        ck_assert_msg(got[0] == 0xE0 && got[1] == (s1 | 0x80), "E0 F0 %02x -> %02x %02x", c, got[0], got[1]);
+    }
+    /* translation off: the bytes pass unchanged */
+    outb(m, 0x64, 0x60);
+    outb(m, 0x60, 0x01);
+    const uint8_t raw[] = { 0xE0, 0xF0, 0x75, 0x51, 0xF0, 0x51 };
+    ck_assert_int_eq(kbc_feed(m, raw, 6, got), 6);
+    ck_assert_int_eq(memcmp(got, raw, 6), 0);
+    machine_destroy(m);
+}
+END_TEST
+
 START_TEST(test_kbc_mouse)
 {
     struct machine *m = board(NULL);
@@ -382,5 +460,5 @@ void unit_devices_rtc_kbc(Suite *s)
                                           test_rtc_rollover, NULL });
     testlib_tcase(s, "kbc", 0,
                   (const TTest *const[]){ test_kbc_controller, test_kbc_keyboard, test_kbc_typing_irq1,
-                                          test_kbc_mouse, test_state_tables, NULL });
+                                          test_kbc_translation_stream, test_kbc_mouse, test_state_tables, NULL });
 }

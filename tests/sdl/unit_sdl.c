@@ -1,8 +1,9 @@
 /*
  * unit_sdl.c - Check unit tests of the SDL frontend's host-independent
  * parts: the SDL scancode -> set 2 table (all 105 keys of an ISO keyboard,
- * agreement with the script's key names), the bytes Pause, Print Screen and
- * their Ctrl/Alt forms produce at port 60h through the 8042 (raw set 2 and
+ * the JP/Korean/ABNT2 extra keys, agreement with the script's key names),
+ * the bytes Pause, Print Screen and their Ctrl/Alt forms, the JP, Korean and
+ * browser keys produce at port 60h through the 8042 (raw set 2 and
  * translated set 1), the speaker's square wave, and -display parsing.  No
  * window is opened (see run_sdl_window.sh for that).
  */
@@ -68,6 +69,25 @@ START_TEST(test_keymap_iso105)
     ck_assert_uint_eq(sdl_keymap_code(SDL_SCANCODE_F13), 0x08);
     ck_assert_uint_eq(sdl_keymap_code(SDL_SCANCODE_F24), 0x5F);
     ck_assert_uint_eq(sdl_keymap_code(SDL_SCANCODE_AC_BACK), 0xE038);
+    /* the rest of the JP keys, Korean and ABNT2 keys, keypad = */
+    static const struct {
+        SDL_Scancode sc;
+        uint16_t code;
+    } extra[] = {
+        { SDL_SCANCODE_INTERNATIONAL2, 0x13 }, /* Katakana/Hiragana */
+        { SDL_SCANCODE_INTERNATIONAL4, 0x64 }, /* Henkan */
+        { SDL_SCANCODE_INTERNATIONAL5, 0x67 }, /* Muhenkan */
+        { SDL_SCANCODE_LANG1, 0xF2 },          /* Hangul */
+        { SDL_SCANCODE_LANG2, 0xF1 },          /* Hanja */
+        { SDL_SCANCODE_LANG3, 0x63 },          /* Katakana */
+        { SDL_SCANCODE_LANG4, 0x62 },          /* Hiragana */
+        { SDL_SCANCODE_LANG5, 0x5F },          /* Zenkaku/Hankaku */
+        { SDL_SCANCODE_KP_COMMA, 0x6D },
+        { SDL_SCANCODE_KP_EQUALS, 0x0F },
+    };
+    for (unsigned i = 0; i < sizeof(extra) / sizeof(extra[0]); i++)
+        ck_assert_msg(sdl_keymap_code(extra[i].sc) == extra[i].code, "scancode %d: %04x, expected %04x",
+                      (int)extra[i].sc, sdl_keymap_code(extra[i].sc), extra[i].code);
 }
 END_TEST
 
@@ -181,6 +201,23 @@ START_TEST(test_key_sequences)
     EXPECT(m, SDL_SCANCODE_KP_ENTER, 1, 0, 0xE0, 0x1C);
     EXPECT(m, SDL_SCANCODE_KP_5, 1, 0, 0x4C);
     EXPECT(m, SDL_SCANCODE_F7, 1, 0, 0x41);
+    /* JP keys, make and break */
+    EXPECT(m, SDL_SCANCODE_INTERNATIONAL1, 1, 0, 0x73);
+    EXPECT(m, SDL_SCANCODE_INTERNATIONAL1, 0, 0, 0xF3);
+    EXPECT(m, SDL_SCANCODE_INTERNATIONAL2, 1, 0, 0x70);
+    EXPECT(m, SDL_SCANCODE_INTERNATIONAL3, 0, 0, 0xFD);
+    EXPECT(m, SDL_SCANCODE_INTERNATIONAL4, 1, 0, 0x79);
+    EXPECT(m, SDL_SCANCODE_INTERNATIONAL5, 0, 0, 0xFB);
+    /* Hangul and Hanja: a make code, nothing on release */
+    EXPECT(m, SDL_SCANCODE_LANG1, 1, 0, 0xF2);
+    ck_assert_int_eq(key_bytes(m, SDL_SCANCODE_LANG1, 0, 0, got), 0);
+    EXPECT(m, SDL_SCANCODE_LANG2, 1, 0, 0xF1);
+    ck_assert_int_eq(key_bytes(m, SDL_SCANCODE_LANG2, 0, 0, got), 0);
+    /* browser and media keys keep E0 */
+    EXPECT(m, SDL_SCANCODE_AC_BACK, 1, 0, 0xE0, 0x6A);
+    EXPECT(m, SDL_SCANCODE_VOLUMEUP, 0, 0, 0xE0, 0xB0);
+    EXPECT(m, SDL_SCANCODE_F13, 1, 0, 0x64);
+    EXPECT(m, SDL_SCANCODE_KP_EQUALS, 1, 0, 0x59);
     machine_destroy(m);
 }
 END_TEST
