@@ -7,7 +7,8 @@
 # is optional: with it, BCD and PUSHA/POPA sequences are checked too.
 set(DIFFTEST_DIR ${CMAKE_CURRENT_LIST_DIR})
 
-add_executable(difftest ${DIFFTEST_DIR}/difftest.c ${DIFFTEST_DIR}/gen.c ${DIFFTEST_DIR}/gen_fpu.c)
+add_executable(difftest ${DIFFTEST_DIR}/difftest.c ${DIFFTEST_DIR}/runners.c ${DIFFTEST_DIR}/compare.c
+               ${DIFFTEST_DIR}/gen.c ${DIFFTEST_DIR}/gen_alu.c ${DIFFTEST_DIR}/gen_move.c ${DIFFTEST_DIR}/gen_fpu.c)
 target_link_libraries(difftest PRIVATE tarsier_core)
 pkg_check_modules(UNICORN QUIET IMPORTED_TARGET unicorn)
 if(UNICORN_FOUND)

@@ -1,6 +1,7 @@
 /*
  * gen_int.h - what the generator files of the differential tester share
- * (gen.c: integer classes and the driver, gen_fpu.c: x87 and MMX classes).
+ * (gen.c: helpers and the driver, gen_alu.c and gen_move.c: integer classes,
+ * gen_fpu.c: x87 and MMX classes).
  * Not used by difftest.c.
  */
 #ifndef TARSIER_DIFFTEST_GEN_INT_H
@@ -79,6 +80,39 @@ struct rm rm_mem_at(struct em *e, uint32_t addr, unsigned excl);
 struct rm rm_abs(uint32_t addr);
 void modrm(struct em *e, int regf, const struct rm *m);
 void prefixes(struct em *e, const struct rm *m, int size, int lockable);
+int regsz(struct em *e, int size);
+uint8_t seg_override(struct em *e);
+int pick_size(struct em *e);
+struct rm pick_rm(struct em *e, int size, int written, unsigned excl);
+
+/* gen_alu.c */
+void g_alu(struct em *e);
+void g_test(struct em *e);
+void g_incdec(struct em *e);
+void g_negnot(struct em *e);
+void g_mul(struct em *e);
+void g_imul(struct em *e);
+void g_div(struct em *e);
+void g_shift(struct em *e);
+void g_shxd(struct em *e);
+void g_bt(struct em *e);
+void g_bsx(struct em *e);
+void g_cmov(struct em *e);
+void g_setcc(struct em *e);
+void g_jcc(struct em *e);
+void g_xadd_cmpxchg(struct em *e);
+
+/* gen_move.c */
+void g_bswap(struct em *e);
+void g_movx(struct em *e);
+void g_mov(struct em *e);
+void g_xchg(struct em *e);
+void g_lea(struct em *e);
+void g_misc(struct em *e);
+void g_str(struct em *e);
+void g_pushpop(struct em *e);
+void g_bcd(struct em *e);
+void g_pusha(struct em *e);
 
 /* gen_fpu.c */
 void g_x87(struct em *e);
