@@ -151,6 +151,62 @@ void far_commit_cs(struct cpu *c, uint16_t sel, uint32_t lo, uint32_t hi, int cp
     c->stop_block = 1;
 }
 
+/* RETF and IRET: the checks on the CS being returned to (null, descriptor,
+ * RPL >= CPL, code segment, conforming DPL rule, present, EIP within the
+ * limit).  Returns the RPL; lo/hi get the descriptor. */
+int far_check_return_cs(struct cpu *c, uint16_t cs, uint32_t eip, uint32_t *lo, uint32_t *hi)
+{
+    if ((cs & 0xFFFC) == 0)
+        cpu_raise(c, EX_GP, 0);
+    uint32_t err = cs & 0xFFFCu;
+    cpu_read_descriptor(c, cs, lo, hi, EX_GP);
+    int rpl = cs & 3, dpl = (*hi >> 13) & 3;
+    if (rpl < c->cpl)
+        cpu_raise(c, EX_GP, err);
+    far_check_code(c, cs, *lo, *hi, err);
+    if ((*hi & 0x400) ? dpl > rpl : dpl != rpl)
+        cpu_raise(c, EX_GP, err);
+    if (!(*hi & 0x8000))
+        cpu_raise(c, EX_NP, err);
+    struct seg t;
+    cpu_seg_from_descriptor(&t, cs, *lo, *hi);
+    if (eip > t.limit)
+        cpu_raise(c, EX_GP, 0);
+    return rpl;
+}
+
+/* A return to an outer privilege level: pop ESP and SS and check the SS
+ * descriptor against the new RPL (marking it accessed). */
+void far_pop_outer_stack(struct cpu *c, struct stk *k, int size, int rpl, struct far_outer *o)
+{
+    o->esp = far_stk_pop(c, k, size);
+    o->ss = (uint16_t)far_stk_pop(c, k, size);
+    if ((o->ss & 0xFFFC) == 0)
+        cpu_raise(c, EX_GP, 0);
+    uint32_t serr = o->ss & 0xFFFCu;
+    cpu_read_descriptor(c, o->ss, &o->lo, &o->hi, EX_GP);
+    if ((o->ss & 3) != rpl || (int)((o->hi >> 13) & 3) != rpl || ((o->hi >> 8) & 0x1A) != 0x12)
+        cpu_raise(c, EX_GP, serr);
+    if (!(o->hi & 0x8000))
+        cpu_raise(c, EX_SS, serr);
+    if (!(o->hi & 0x100))
+        cpu_set_desc_busy_or_accessed(c, o->ss, 1);
+}
+
+/* ... and its commit: SS, CS:EIP, ESP (its low half on a 16-bit stack), and
+ * the data segment registers the outer level may not use are nulled. */
+void far_commit_outer(struct cpu *c, uint16_t cs, uint32_t lo, uint32_t hi, int rpl, uint32_t eip,
+                      const struct far_outer *o)
+{
+    cpu_seg_from_descriptor(&c->seg[SEG_SS], o->ss, o->lo, o->hi | 0x100);
+    far_commit_cs(c, cs, lo, hi, rpl, eip);
+    if (c->stack32)
+        c->r[R_ESP] = o->esp;
+    else
+        c->r[R_ESP] = (c->r[R_ESP] & 0xFFFF0000u) | (o->esp & 0xFFFF);
+    far_null_outer_segs(c);
+}
+
 /* ---- JMP far ---- */
 
 void cpu_far_jmp(struct cpu *c, uint16_t sel, uint32_t off)
@@ -378,22 +434,8 @@ void cpu_far_ret(struct cpu *c, int o32, uint16_t pop_bytes)
         c->eip = eip;
         return;
     }
-    if ((cs & 0xFFFC) == 0)
-        cpu_raise(c, EX_GP, 0);
-    uint32_t lo, hi, err = cs & 0xFFFCu;
-    cpu_read_descriptor(c, cs, &lo, &hi, EX_GP);
-    int rpl = cs & 3, dpl = (hi >> 13) & 3;
-    if (rpl < c->cpl)
-        cpu_raise(c, EX_GP, err);
-    far_check_code(c, cs, lo, hi, err);
-    if ((hi & 0x400) ? dpl > rpl : dpl != rpl)
-        cpu_raise(c, EX_GP, err);
-    if (!(hi & 0x8000))
-        cpu_raise(c, EX_NP, err);
-    struct seg t;
-    cpu_seg_from_descriptor(&t, cs, lo, hi);
-    if (eip > t.limit)
-        cpu_raise(c, EX_GP, 0);
+    uint32_t lo, hi;
+    int rpl = far_check_return_cs(c, cs, eip, &lo, &hi);
     if (rpl == c->cpl) {
         k.esp += pop_bytes;
         far_stk_commit_esp(c, &k);
@@ -402,24 +444,9 @@ void cpu_far_ret(struct cpu *c, int o32, uint16_t pop_bytes)
     }
     /* return to an outer privilege level */
     k.esp += pop_bytes;
-    uint32_t nesp = far_stk_pop(c, &k, size);
-    uint16_t nss = (uint16_t)far_stk_pop(c, &k, size);
-    if ((nss & 0xFFFC) == 0)
-        cpu_raise(c, EX_GP, 0);
-    uint32_t slo, shi, serr = nss & 0xFFFCu;
-    cpu_read_descriptor(c, nss, &slo, &shi, EX_GP);
-    if ((nss & 3) != rpl || (int)((shi >> 13) & 3) != rpl || ((shi >> 8) & 0x1A) != 0x12)
-        cpu_raise(c, EX_GP, serr);
-    if (!(shi & 0x8000))
-        cpu_raise(c, EX_SS, serr);
-    if (!(shi & 0x100))
-        cpu_set_desc_busy_or_accessed(c, nss, 1);
-    cpu_seg_from_descriptor(&c->seg[SEG_SS], nss, slo, shi | 0x100);
-    far_commit_cs(c, cs, lo, hi, rpl, eip);
-    if (c->stack32)
-        c->r[R_ESP] = nesp + pop_bytes;
-    else
-        c->r[R_ESP] = (c->r[R_ESP] & 0xFFFF0000u) | ((nesp + pop_bytes) & 0xFFFF);
-    far_null_outer_segs(c);
+    struct far_outer o;
+    far_pop_outer_stack(c, &k, size, rpl, &o);
+    o.esp += pop_bytes;
+    far_commit_outer(c, cs, lo, hi, rpl, eip, &o);
 }
 

@@ -29,4 +29,14 @@ void far_null_outer_segs(struct cpu *c);
 void far_check_code(struct cpu *c, uint16_t sel, uint32_t lo, uint32_t hi, uint32_t err);
 void far_commit_cs(struct cpu *c, uint16_t sel, uint32_t lo, uint32_t hi, int cpl, uint32_t eip);
 
+/* RETF and IRET (far.c): the CS returned to, and the outer stack. */
+struct far_outer {
+    uint16_t ss;
+    uint32_t esp, lo, hi;
+};
+int far_check_return_cs(struct cpu *c, uint16_t cs, uint32_t eip, uint32_t *lo, uint32_t *hi);
+void far_pop_outer_stack(struct cpu *c, struct stk *k, int size, int rpl, struct far_outer *o);
+void far_commit_outer(struct cpu *c, uint16_t cs, uint32_t lo, uint32_t hi, int rpl, uint32_t eip,
+                      const struct far_outer *o);
+
 #endif

@@ -239,22 +239,8 @@ void cpu_iret(struct cpu *c, int o32)
         iret_to_v86(c, &k, eip, cs, fl);
         return;
     }
-    if ((cs & 0xFFFC) == 0)
-        cpu_raise(c, EX_GP, 0);
-    uint32_t lo, hi, err = cs & 0xFFFCu;
-    cpu_read_descriptor(c, cs, &lo, &hi, EX_GP);
-    int rpl = cs & 3, dpl = (hi >> 13) & 3;
-    if (rpl < c->cpl)
-        cpu_raise(c, EX_GP, err);
-    far_check_code(c, cs, lo, hi, err);
-    if ((hi & 0x400) ? dpl > rpl : dpl != rpl)
-        cpu_raise(c, EX_GP, err);
-    if (!(hi & 0x8000))
-        cpu_raise(c, EX_NP, err);
-    struct seg t;
-    cpu_seg_from_descriptor(&t, cs, lo, hi);
-    if (eip > t.limit)
-        cpu_raise(c, EX_GP, 0);
+    uint32_t lo, hi;
+    int rpl = far_check_return_cs(c, cs, eip, &lo, &hi);
     /* which EFLAGS bits the old privilege level may change */
     int old_cpl = c->cpl;
     uint32_t mask = (size == 4 ? 0xFFFFFFFFu : 0xFFFFu) & ~(F_VM | F_VIF | F_VIP);
@@ -270,24 +256,8 @@ void cpu_iret(struct cpu *c, int o32)
         far_commit_cs(c, cs, lo, hi, rpl, eip);
         return;
     }
-    uint32_t nesp = far_stk_pop(c, &k, size);
-    uint16_t nss = (uint16_t)far_stk_pop(c, &k, size);
-    if ((nss & 0xFFFC) == 0)
-        cpu_raise(c, EX_GP, 0);
-    uint32_t slo, shi, serr = nss & 0xFFFCu;
-    cpu_read_descriptor(c, nss, &slo, &shi, EX_GP);
-    if ((nss & 3) != rpl || (int)((shi >> 13) & 3) != rpl || ((shi >> 8) & 0x1A) != 0x12)
-        cpu_raise(c, EX_GP, serr);
-    if (!(shi & 0x8000))
-        cpu_raise(c, EX_SS, serr);
-    if (!(shi & 0x100))
-        cpu_set_desc_busy_or_accessed(c, nss, 1);
+    struct far_outer o;
+    far_pop_outer_stack(c, &k, size, rpl, &o);
     cpu_set_eflags(c, fl, mask);
-    cpu_seg_from_descriptor(&c->seg[SEG_SS], nss, slo, shi | 0x100);
-    far_commit_cs(c, cs, lo, hi, rpl, eip);
-    if (c->stack32)
-        c->r[R_ESP] = nesp;
-    else
-        c->r[R_ESP] = (c->r[R_ESP] & 0xFFFF0000u) | (nesp & 0xFFFF);
-    far_null_outer_segs(c);
+    far_commit_outer(c, cs, lo, hi, rpl, eip, &o);
 }
